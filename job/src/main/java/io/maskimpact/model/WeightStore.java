@@ -1,0 +1,210 @@
+package io.maskimpact.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The tensors of a Hugging Face checkpoint: one {@code model.safetensors}, or shards listed by
+ * {@code model.safetensors.index.json}; every tensor is widened to float32 as it is loaded.
+ *
+ * <p>Written by hand because DJL's {@code NDList.decode} reads a whole file into one byte array
+ * (no shard over 2 GiB) and aborts the JVM on BF16 with the PyTorch engine; here each tensor is
+ * memory-mapped on its own and BF16 is widened in Java ({@code bits << 16}, bit-exact).
+ */
+public final class WeightStore {
+    private final Path dir;
+    private final Map<String, Entry> entries;
+
+    private record Entry(Path file, String dtype, long[] shape, long begin, long end) {
+    }
+
+    private WeightStore(Path dir, Map<String, Entry> entries) {
+        this.dir = dir;
+        this.entries = entries;
+    }
+
+    /**
+     * Indexes the safetensors files of a model directory (headers only; no tensor is read).
+     *
+     * @param dir the model directory
+     * @return the store
+     * @throws ModelLoadException when there are no weights or a header is unreadable
+     */
+    public static WeightStore open(Path dir) throws ModelLoadException {
+        List<Path> files = new ArrayList<>();
+        Path index = dir.resolve("model.safetensors.index.json");
+        if (Files.isRegularFile(index)) {
+            JsonObject weightMap = HfConfig.read(index).json().getAsJsonObject("weight_map");
+            if (weightMap == null) {
+                throw new ModelLoadException("Cannot load model: " + index + " has no 'weight_map'");
+            }
+            for (String shard : new TreeSet<>(weightMap.entrySet().stream().map(e -> e.getValue().getAsString()).toList())) {
+                files.add(dir.resolve(shard));
+            }
+        } else {
+            try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*.safetensors")) {
+                stream.forEach(files::add);
+            } catch (IOException e) {
+                throw new ModelLoadException("Cannot load model: cannot list " + dir + " (" + e.getMessage() + ")", e);
+            }
+            files.sort(null);
+        }
+        if (files.isEmpty()) {
+            throw new ModelLoadException("Cannot load model: no *.safetensors weights in " + dir
+                    + " (convert .bin checkpoints to safetensors first)");
+        }
+        Map<String, Entry> entries = new LinkedHashMap<>();
+        for (Path file : files) {
+            readHeader(file, entries);
+        }
+        return new WeightStore(dir, entries);
+    }
+
+    private static void readHeader(Path file, Map<String, Entry> entries) throws ModelLoadException {
+        if (!Files.isRegularFile(file)) {
+            throw new ModelLoadException("Cannot load model: weight shard " + file + " is missing");
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            channel.read(lengthBytes, 0);
+            long headerLength = lengthBytes.flip().getLong();
+            if (headerLength <= 0 || headerLength > 100_000_000L || 8 + headerLength > channel.size()) {
+                throw new ModelLoadException("Cannot load model: " + file + " is not a safetensors file (bad header length " + headerLength + ")");
+            }
+            ByteBuffer header = ByteBuffer.allocate((int) headerLength);
+            channel.read(header, 8);
+            JsonObject json = JsonParser.parseString(new String(header.array(), StandardCharsets.UTF_8)).getAsJsonObject();
+            long dataStart = 8 + headerLength;
+            for (Map.Entry<String, JsonElement> e : json.entrySet()) {
+                if (e.getKey().equals("__metadata__")) {
+                    continue;
+                }
+                JsonObject t = e.getValue().getAsJsonObject();
+                long[] shape = new long[t.getAsJsonArray("shape").size()];
+                for (int i = 0; i < shape.length; i++) {
+                    shape[i] = t.getAsJsonArray("shape").get(i).getAsLong();
+                }
+                var offsets = t.getAsJsonArray("data_offsets");
+                entries.put(e.getKey(), new Entry(file, t.get("dtype").getAsString(), shape,
+                        dataStart + offsets.get(0).getAsLong(), dataStart + offsets.get(1).getAsLong()));
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new ModelLoadException("Cannot load model: cannot read the safetensors header of " + file + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** @return every tensor name */
+    public java.util.Set<String> names() {
+        return entries.keySet();
+    }
+
+    /**
+     * Picks the first prefix under which the store holds a tensor; transformers has moved
+     * sub-models between releases ({@code language_model.model.} became {@code model.language_model.}).
+     *
+     * @param what the sub-model, for the error message
+     * @param candidates prefixes to try, in order
+     * @return the chosen prefix
+     */
+    public String prefix(String what, String... candidates) throws ModelLoadException {
+        for (String candidate : candidates) {
+            for (String name : entries.keySet()) {
+                if (name.startsWith(candidate)) {
+                    return candidate;
+                }
+            }
+        }
+        throw new ModelLoadException("Cannot load model: no " + what + " weights in " + dir
+                + " (looked for names starting with " + String.join(" or ", candidates) + ")");
+    }
+
+    /** @return whether a tensor of this name exists */
+    public boolean has(String name) {
+        return entries.containsKey(name);
+    }
+
+    /**
+     * Loads one tensor as float32, checking its shape against the config.
+     *
+     * @param manager the owner of the new array (the model's manager, on its device)
+     * @param name the tensor name
+     * @param expected the shape the config implies
+     * @return the tensor
+     * @throws ModelLoadException when it is missing, of another shape, or of an unsupported dtype
+     */
+    public NDArray load(NDManager manager, String name, long... expected) throws ModelLoadException {
+        Entry entry = entries.get(name);
+        if (entry == null) {
+            throw new ModelLoadException("Cannot load model: tensor '" + name + "' is missing from the weights in " + dir);
+        }
+        if (!Arrays.equals(entry.shape(), expected)) {
+            throw new ModelLoadException("Cannot load model: tensor '" + name + "' in " + entry.file().getFileName()
+                    + " has shape " + Arrays.toString(entry.shape()) + ", expected " + Arrays.toString(expected)
+                    + " from config.json (weights and config do not belong together)");
+        }
+        Shape shape = new Shape(expected);
+        try (FileChannel channel = FileChannel.open(entry.file(), StandardOpenOption.READ)) {
+            MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, entry.begin(), entry.end() - entry.begin());
+            mapped.order(ByteOrder.LITTLE_ENDIAN);
+            return switch (entry.dtype()) {
+                case "F32" -> intoNativeMemory(manager.create(copyFloats(mapped.asFloatBuffer()), shape));
+                case "BF16" -> intoNativeMemory(manager.create(widenBf16(mapped), shape));
+                // F16 is safe in this engine (only BF16 aborts), so libtorch widens it.
+                case "F16" -> {
+                    try (NDArray half = manager.create(mapped, shape, DataType.FLOAT16)) {
+                        yield half.toType(DataType.FLOAT32, true);
+                    }
+                }
+                default -> throw new ModelLoadException("Cannot load model: tensor '" + name + "' has dtype " + entry.dtype()
+                        + " (supported: F32, F16, BF16)");
+            };
+        } catch (IOException e) {
+            throw new ModelLoadException("Cannot load model: cannot read " + entry.file() + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    // Arrays made from Java arrays sit in direct memory until a GC; a copy lives in libtorch's.
+    private static NDArray intoNativeMemory(NDArray fromJava) {
+        try (fromJava) {
+            return fromJava.duplicate();
+        }
+    }
+
+    // Copied out of the mapping: libtorch may write into arrays created from a buffer.
+    private static float[] copyFloats(FloatBuffer source) {
+        float[] out = new float[source.remaining()];
+        source.get(out);
+        return out;
+    }
+
+    private static float[] widenBf16(ByteBuffer source) {
+        float[] out = new float[source.remaining() / 2];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Float.intBitsToFloat((source.getShort(2 * i) & 0xffff) << 16);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,62 @@
+package io.maskimpact.model.llava;
+
+import io.maskimpact.model.HfConfig;
+import io.maskimpact.model.ModelLoadException;
+import io.maskimpact.model.decoder.DecoderConfig;
+import io.maskimpact.model.vision.VisionConfig;
+
+/**
+ * A LLaVA config.json: vision tower, projector and text decoder, and how they connect.
+ *
+ * @param vision the vision tower
+ * @param text the text decoder
+ * @param imageTokenId the placeholder token expanded to one token per image feature
+ * @param featureLayerIndex index into the tower's hidden states (0 = embeddings) whose output is used
+ * @param dropFirstFeature strategy {@code default}: drop the first feature (CLIP's class token)
+ * @param projectorAct projector activation ({@code gelu})
+ */
+public record LlavaConfig(VisionConfig vision, DecoderConfig text, int imageTokenId, int featureLayerIndex,
+                          boolean dropFirstFeature, String projectorAct) {
+
+    /**
+     * @param config the parsed config.json
+     * @return the config
+     */
+    public static LlavaConfig from(HfConfig config) throws ModelLoadException {
+        VisionConfig vision = VisionConfig.from(config.child("vision_config"));
+        DecoderConfig text = DecoderConfig.from(config.child("text_config"), config.boolValue("tie_word_embeddings", false));
+        int imageToken = config.has("image_token_index") ? config.intValue("image_token_index") : config.intValue("image_token_id");
+        if (config.has("vision_feature_layer") && !config.json().get("vision_feature_layer").isJsonPrimitive()) {
+            throw new ModelLoadException("Cannot load model: a list vision_feature_layer in " + config + " is not supported (use one layer)");
+        }
+        int layer = config.intValue("vision_feature_layer", -2);
+        int index = layer < 0 ? vision.numLayers() + 1 + layer : layer;
+        if (index < 0 || index > vision.numLayers()) {
+            throw new ModelLoadException("Cannot load model: vision_feature_layer " + layer + " in " + config
+                    + " is out of range for " + vision.numLayers() + " vision layers");
+        }
+        String strategy = config.optString("vision_feature_select_strategy").orElse("default");
+        if (!strategy.equals("default") && !strategy.equals("full")) {
+            throw new ModelLoadException("Cannot load model: vision_feature_select_strategy '" + strategy + "' in " + config
+                    + " is not supported (supported: default, full)");
+        }
+        String act = config.optString("projector_hidden_act").orElse("gelu");
+        if (!act.equals("gelu")) {
+            throw new ModelLoadException("Cannot load model: projector_hidden_act '" + act + "' in " + config + " is not supported (supported: gelu)");
+        }
+        return new LlavaConfig(vision, text, imageToken, index, strategy.equals("default"), act);
+    }
+
+    /** @return image features per image, i.e. image tokens in the prompt */
+    public int imageTokens() {
+        return vision.numPositions() - (dropFirstFeature ? 1 : 0);
+    }
+
+    /**
+     * @param feature index of an image feature
+     * @return its cell, row-major over the patch grid
+     */
+    public int cellOf(int feature) {
+        return feature + (dropFirstFeature ? 1 : 0) - (vision.hasClassToken() ? 1 : 0);
+    }
+}
