@@ -141,13 +141,25 @@ public final class WeightStore {
                 + " (looked for names starting with " + String.join(" or ", candidates) + ")");
     }
 
+    /**
+     * @param name a tensor name
+     * @return its shape as stored
+     */
+    public long[] shapeOf(String name) throws ModelLoadException {
+        Entry entry = entries.get(name);
+        if (entry == null) {
+            throw new ModelLoadException("Cannot load model: tensor '" + name + "' is missing from the weights in " + dir);
+        }
+        return entry.shape().clone();
+    }
+
     /** @return whether a tensor of this name exists */
     public boolean has(String name) {
         return entries.containsKey(name);
     }
 
     /**
-     * Loads one tensor as float32, checking its shape against the config.
+     * Loads one tensor, floating point ones as float32 (I64 stays int64), checking its shape.
      *
      * @param manager the owner of the new array (the model's manager, on its device)
      * @param name the tensor name
@@ -178,8 +190,13 @@ public final class WeightStore {
                         yield half.toType(DataType.FLOAT32, true);
                     }
                 }
+                case "I64" -> {
+                    long[] longs = new long[mapped.remaining() / 8];
+                    mapped.asLongBuffer().get(longs);
+                    yield intoNativeMemory(manager.create(longs, shape));
+                }
                 default -> throw new ModelLoadException("Cannot load model: tensor '" + name + "' has dtype " + entry.dtype()
-                        + " (supported: F32, F16, BF16)");
+                        + " (supported: F32, F16, BF16, I64)");
             };
         } catch (IOException e) {
             throw new ModelLoadException("Cannot load model: cannot read " + entry.file() + " (" + e.getMessage() + ")", e);

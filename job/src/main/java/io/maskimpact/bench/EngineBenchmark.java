@@ -1,0 +1,139 @@
+package io.maskimpact.bench;
+
+import io.maskimpact.analysis.Algorithm;
+import io.maskimpact.analysis.AnalysisOptions;
+import io.maskimpact.analysis.ImpactAnalyzer;
+import io.maskimpact.analysis.MaskMode;
+import io.maskimpact.analysis.PairException;
+import io.maskimpact.analysis.PairImpact;
+import io.maskimpact.analysis.PairRequest;
+import io.maskimpact.analysis.StepImpact;
+import io.maskimpact.analysis.VariantSet;
+import io.maskimpact.model.ModelLoadException;
+import io.maskimpact.model.VlmModel;
+import io.maskimpact.model.VlmModels;
+import io.maskimpact.toy.ToyData;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Exact closed-form masking against the naive re-run, on the same pairs in one run, per model.
+ *
+ * <p>Both algorithms analyse the same toy pairs (mask mode {@code both}, default variants); each
+ * is warmed up on one pair first. Besides the time ratio it checks that both produced the same
+ * row keys and reports the largest difference of any distance.
+ */
+public final class EngineBenchmark {
+
+    /**
+     * One model's result.
+     *
+     * @param model the model directory name
+     * @param grid image grid side
+     * @param pairs pairs timed per algorithm
+     * @param rows impact rows per algorithm
+     * @param exactSeconds wall time of the exact algorithm
+     * @param naiveSeconds wall time of the naive algorithm
+     * @param sameKeys whether both produced identical (step, layer, position, variant) keys
+     * @param maxAbsDiff largest |exact - naive| over both distance columns
+     */
+    public record Result(String model, int grid, int pairs, long rows, double exactSeconds, double naiveSeconds,
+                         boolean sameKeys, double maxAbsDiff) {
+
+        /** @return how many times faster exact is */
+        public double speedup() {
+            return naiveSeconds / exactSeconds;
+        }
+    }
+
+    private EngineBenchmark() {
+    }
+
+    /**
+     * @param modelDir a model directory
+     * @param pairs pairs to time per algorithm (after one warm-up pair)
+     * @param maxNewTokens generation steps per pair
+     * @return the measurement
+     */
+    public static Result run(Path modelDir, int pairs, int maxNewTokens) throws ModelLoadException, PairException {
+        try (VlmModel model = VlmModels.load(modelDir, "cpu")) {
+            AnalysisOptions exact = new AnalysisOptions(MaskMode.BOTH, maxNewTokens, VariantSet.DEFAULT, Algorithm.EXACT, false);
+            List<PairRequest> requests = new ArrayList<>();
+            for (int i = 0; i <= pairs; i++) {
+                ToyData.Sample sample = ToyData.sample(99, i);
+                requests.add(new PairRequest(sample.pairId(), decode(sample.png()), sample.question(), maxNewTokens, MaskMode.BOTH));
+            }
+            List<PairImpact> exactOut = new ArrayList<>();
+            List<PairImpact> naiveOut = new ArrayList<>();
+            double exactSeconds = time(new ImpactAnalyzer(model, exact), requests, exactOut);
+            double naiveSeconds = time(new ImpactAnalyzer(model, exact.withAlgorithm(Algorithm.NAIVE)), requests, naiveOut);
+            boolean sameKeys = true;
+            double maxDiff = 0;
+            long rows = 0;
+            for (int p = 0; p < exactOut.size(); p++) {
+                List<StepImpact> a = exactOut.get(p).steps();
+                List<StepImpact> b = naiveOut.get(p).steps();
+                sameKeys &= a.size() == b.size();
+                for (int s = 0; s < Math.min(a.size(), b.size()); s++) {
+                    StepImpact x = a.get(s);
+                    StepImpact y = b.get(s);
+                    sameKeys &= java.util.Arrays.equals(x.layer(), y.layer()) && java.util.Arrays.equals(x.position(), y.position())
+                            && java.util.Arrays.equals(x.variant(), y.variant());
+                    rows += x.rowCount();
+                    for (int r = 0; r < Math.min(x.rowCount(), y.rowCount()); r++) {
+                        maxDiff = Math.max(maxDiff, Math.abs(x.l2()[r] - y.l2()[r]));
+                        maxDiff = Math.max(maxDiff, Math.abs(x.cosine()[r] - y.cosine()[r]));
+                    }
+                }
+            }
+            int grid = exactOut.get(0).gridRows();
+            return new Result(model.name(), grid, pairs, rows, exactSeconds, naiveSeconds, sameKeys, maxDiff);
+        }
+    }
+
+    /** Analyses every request, timing all but the first (the warm-up), and keeps the timed results. */
+    private static double time(ImpactAnalyzer analyzer, List<PairRequest> requests, List<PairImpact> out) throws PairException {
+        analyzer.analyze(requests.get(0));
+        long start = System.nanoTime();
+        for (PairRequest request : requests.subList(1, requests.size())) {
+            out.add(analyzer.analyze(request));
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private static BufferedImage decode(byte[] png) {
+        try {
+            return ImageIO.read(new ByteArrayInputStream(png));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * @param results one row per model
+     * @param command the command line that produced them
+     * @return a Markdown section for docs/BENCHMARKS.md
+     */
+    public static String markdown(List<Result> results, String command) {
+        StringBuilder md = new StringBuilder();
+        md.append("## Engine: exact closed form vs naive re-run\n\n");
+        md.append(Machine.describe()).append("\n\n");
+        md.append("Command: `").append(command).append("`\n\n");
+        md.append("| model | grid | pairs | rows | exact s | naive s | speed-up | same keys | max abs diff |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|\n");
+        for (Result r : results) {
+            md.append(String.format(Locale.ROOT, "| %s | %dx%d | %d | %d | %.3f | %.3f | %.1fx | %s | %.2e |%n",
+                    r.model(), r.grid(), r.grid(), r.pairs(), r.rows(), r.exactSeconds(), r.naiveSeconds(), r.speedup(),
+                    r.sameKeys() ? "yes" : "NO", r.maxAbsDiff()));
+        }
+        return md.toString();
+    }
+}
