@@ -1,0 +1,297 @@
+/**
+ * Loads the impact rows one view needs: one pair, one generation step, one variant, all layers
+ * and tokens (a "slab"), reading only the pages that can hold them.
+ *
+ * <p>Pruning, coarse to fine: the manifest names the step's files; row-group statistics of
+ * `pair_id` and `variant` drop row groups; the column indexes of those two columns drop pages;
+ * what is left is read column by column ({@link readColumnRows}) and filtered row by row.
+ * With rows sorted by (pair_id, variant, layer, token_position), one slab is one contiguous run
+ * of rows, so the first view reads a few pages per column instead of the partition.
+ * Opened files and slabs are cached.
+ */
+import { fetchStats } from './bytes.js'
+import { INT_NULL, readColumnRows } from './column-read.js'
+import { columnChunk, columnIndex, offsetIndex, openParquet } from './parquet-file.js'
+
+/**
+ * @typedef {import('./run.js').Run} Run
+ * @typedef {import('./parquet-file.js').ParquetFile} ParquetFile
+ * @typedef {import('./column-read.js').Column} Column
+ * @typedef {import('./column-read.js').StringColumn} StringColumn
+ */
+
+/**
+ * @typedef {object} Token
+ * @property {number} position position in the sequence at this step
+ * @property {string} text decoded token (untrusted)
+ * @property {string} kind text, vision, generated or special
+ * @property {number} row patch row, -1 for non-vision tokens
+ * @property {number} col patch column, -1 for non-vision tokens
+ */
+
+/**
+ * @typedef {object} Slab
+ * @property {number} step
+ * @property {string} pairId
+ * @property {string} variant
+ * @property {number} layers number of layers (largest layer + 1)
+ * @property {number} positions number of positions (largest position + 1)
+ * @property {(Token | undefined)[]} tokens by position
+ * @property {Float32Array} l2 `[layer * positions + position]`, NaN where no row
+ * @property {Float32Array} cosine same layout
+ * @property {number} rows rows read into the slab
+ * @property {{ requests: number, bytes: number }} cost what loading it fetched
+ */
+
+/** Columns a slab reads. */
+const SLAB_COLUMNS = ['pair_id', 'variant', 'layer', 'token_position', 'token_masked', 'token_kind', 'patch_row', 'patch_col', 'l2_distance', 'cosine_distance']
+
+/** @type {WeakMap<Run, Map<string, Promise<ParquetFile>>>} */
+const openFiles = new WeakMap()
+/** @type {WeakMap<Run, Map<string, Promise<Slab>>>} */
+const slabs = new WeakMap()
+
+/**
+ * Opens (once) a Parquet file of the run.
+ *
+ * @param {Run} run
+ * @param {string} path
+ * @param {number} bytes
+ * @returns {Promise<ParquetFile>}
+ */
+export function runFile(run, path, bytes) {
+  let cache = openFiles.get(run)
+  if (!cache) openFiles.set(run, cache = new Map())
+  let f = cache.get(path)
+  if (!f) {
+    f = run.files.source(path, bytes).then(openParquet)
+    f.catch(() => cache?.delete(path))
+    cache.set(path, f)
+  }
+  return f
+}
+
+/**
+ * The slab for (step, pair, variant), loaded once and cached.
+ *
+ * @param {Run} run
+ * @param {number} step
+ * @param {string} pairId
+ * @param {string} variant
+ * @returns {Promise<Slab>}
+ */
+export function loadSlab(run, step, pairId, variant) {
+  let cache = slabs.get(run)
+  if (!cache) slabs.set(run, cache = new Map())
+  const key = JSON.stringify([step, pairId, variant])
+  let s = cache.get(key)
+  if (!s) {
+    s = readSlab(run, step, pairId, variant)
+    s.catch(() => cache?.delete(key))
+    cache.set(key, s)
+  }
+  return s
+}
+
+/**
+ * Whether the slab is already loaded (or loading).
+ *
+ * @param {Run} run
+ * @param {number} step
+ * @param {string} pairId
+ * @param {string} variant
+ * @returns {boolean}
+ */
+export function hasSlab(run, step, pairId, variant) {
+  return !!slabs.get(run)?.has(JSON.stringify([step, pairId, variant]))
+}
+
+/**
+ * @param {Run} run
+ * @param {number} step
+ * @param {string} pairId
+ * @param {string} variant
+ * @returns {Promise<Slab>}
+ */
+async function readSlab(run, step, pairId, variant) {
+  const before = { requests: fetchStats.requests, bytes: fetchStats.bytes }
+  const partition = run.manifest.tables.impact.partitions?.find(p => p.generation_step === step)
+  if (!partition) throw new Error(`Cannot load step ${step}: the run has no impact partition generation_step=${step}`)
+  const parts = await Promise.all(partition.files.map(async f => {
+    const file = await runFile(run, f.path, f.bytes)
+    const groups = await Promise.all(file.metadata.row_groups.map((_, g) => readGroup(file, g, pairId, variant)))
+    return groups.flat()
+  }))
+  const chunks = parts.flat()
+  let layers = 0
+  let positions = 0
+  for (const c of chunks) {
+    for (let i = 0; i < c.layer.length; i++) {
+      if (c.layer[i] + 1 > layers) layers = c.layer[i] + 1
+      if (c.position[i] + 1 > positions) positions = c.position[i] + 1
+    }
+  }
+  const l2 = new Float32Array(layers * positions).fill(NaN)
+  const cosine = new Float32Array(layers * positions).fill(NaN)
+  /** @type {(Token | undefined)[]} */
+  const tokens = new Array(positions)
+  let rows = 0
+  for (const c of chunks) {
+    for (let i = 0; i < c.layer.length; i++) {
+      const p = c.position[i]
+      const k = c.layer[i] * positions + p
+      l2[k] = c.l2[i]
+      cosine[k] = c.cosine[i]
+      if (!tokens[p]) {
+        tokens[p] = {
+          position: p,
+          text: c.text[i],
+          kind: c.kind[i],
+          row: c.row[i] === INT_NULL ? -1 : c.row[i],
+          col: c.col[i] === INT_NULL ? -1 : c.col[i],
+        }
+      }
+      rows++
+    }
+  }
+  return {
+    step, pairId, variant, layers, positions, tokens, l2, cosine, rows,
+    cost: { requests: fetchStats.requests - before.requests, bytes: fetchStats.bytes - before.bytes },
+  }
+}
+
+/**
+ * @typedef {object} SlabChunk rows of one row range that matched
+ * @property {number[]} layer
+ * @property {number[]} position
+ * @property {string[]} text
+ * @property {string[]} kind
+ * @property {number[]} row
+ * @property {number[]} col
+ * @property {number[]} l2
+ * @property {number[]} cosine
+ */
+
+/**
+ * Reads the rows of one row group that belong to (pairId, variant).
+ *
+ * @param {ParquetFile} file
+ * @param {number} group
+ * @param {string} pairId
+ * @param {string} variant
+ * @returns {Promise<SlabChunk[]>}
+ */
+async function readGroup(file, group, pairId, variant) {
+  const rg = file.metadata.row_groups[group]
+  const numRows = Number(rg.num_rows)
+  for (const [name, value] of [['pair_id', pairId], ['variant', variant]]) {
+    const stats = columnChunk(file, group, name)?.meta_data?.statistics
+    const min = stats?.min_value ?? stats?.min
+    const max = stats?.max_value ?? stats?.max
+    if (typeof min === 'string' && value < min) return []
+    if (typeof max === 'string' && value > max) return []
+  }
+  let ranges = [[0, numRows]]
+  for (const [name, value] of [['pair_id', pairId], ['variant', variant]]) {
+    ranges = intersect(ranges, await pageRanges(file, group, name, value, numRows))
+  }
+  return Promise.all(ranges.map(async ([start, end]) => {
+    const cols = await Promise.all(SLAB_COLUMNS.map(name => readColumnRows(file, group, name, start, end)))
+    /** @type {Record<string, Column>} */
+    const c = Object.fromEntries(SLAB_COLUMNS.map((n, i) => [n, cols[i]]))
+    const pair = /** @type {StringColumn} */ (c.pair_id)
+    const vari = /** @type {StringColumn} */ (c.variant)
+    const pairCode = pair.dict.indexOf(pairId)
+    const variantCode = vari.dict.indexOf(variant)
+    /** @type {SlabChunk} */
+    const out = { layer: [], position: [], text: [], kind: [], row: [], col: [], l2: [], cosine: [] }
+    if (pairCode < 0 || variantCode < 0) return out
+    const layer = /** @type {Int32Array} */ (values(c.layer))
+    const pos = /** @type {Int32Array} */ (values(c.token_position))
+    const text = /** @type {StringColumn} */ (c.token_masked)
+    const kind = /** @type {StringColumn} */ (c.token_kind)
+    const prow = /** @type {Int32Array} */ (values(c.patch_row))
+    const pcol = /** @type {Int32Array} */ (values(c.patch_col))
+    const l2 = values(c.l2_distance)
+    const cos = values(c.cosine_distance)
+    for (let i = 0; i < end - start; i++) {
+      if (pair.codes[i] !== pairCode || vari.codes[i] !== variantCode) continue
+      if (layer[i] === INT_NULL || pos[i] === INT_NULL) continue
+      out.layer.push(layer[i])
+      out.position.push(pos[i])
+      out.text.push(text.codes[i] < 0 ? '' : text.dict[text.codes[i]])
+      out.kind.push(kind.codes[i] < 0 ? '' : kind.dict[kind.codes[i]])
+      out.row.push(prow[i])
+      out.col.push(pcol[i])
+      out.l2.push(l2[i])
+      out.cosine.push(cos[i])
+    }
+    return out
+  }))
+}
+
+/**
+ * @param {Column} c
+ * @returns {Int32Array | Float32Array}
+ */
+function values(c) {
+  if (c.kind === 'string') throw new Error('parquet column has strings where numbers were expected')
+  return c.values
+}
+
+/**
+ * Row ranges of the pages of column `name` whose [min, max] can hold `value`; the whole group
+ * when the file has no page index for the column.
+ *
+ * @param {ParquetFile} file
+ * @param {number} group
+ * @param {string} name
+ * @param {string} value
+ * @param {number} numRows
+ * @returns {Promise<number[][]>}
+ */
+async function pageRanges(file, group, name, value, numRows) {
+  const chunk = columnChunk(file, group, name)
+  if (!chunk) throw new Error(`parquet file ${file.source.name} has no column ${name}`)
+  const [ci, oi] = await Promise.all([columnIndex(file, chunk, name), offsetIndex(file, chunk)])
+  if (!ci || !oi || ci.min_values.length !== oi.page_locations.length) return [[0, numRows]]
+  /** @type {number[][]} */
+  const ranges = []
+  const locs = oi.page_locations
+  for (let i = 0; i < locs.length; i++) {
+    if (ci.null_pages[i]) continue
+    const min = /** @type {unknown} */ (ci.min_values[i])
+    const max = /** @type {unknown} */ (ci.max_values[i])
+    if (typeof min === 'string' && value < min) continue
+    // maxima may be truncated (parquet-java: 64 bytes, rounded up), so only compare a prefix
+    if (typeof max === 'string' && value.slice(0, max.length) > max) continue
+    const start = Number(locs[i].first_row_index)
+    const end = i + 1 < locs.length ? Number(locs[i + 1].first_row_index) : numRows
+    const last = ranges[ranges.length - 1]
+    if (last && last[1] === start) last[1] = end
+    else ranges.push([start, end])
+  }
+  return ranges
+}
+
+/**
+ * Intersection of two sorted lists of disjoint [start, end) ranges.
+ *
+ * @param {number[][]} a
+ * @param {number[][]} b
+ * @returns {number[][]}
+ */
+export function intersect(a, b) {
+  /** @type {number[][]} */
+  const out = []
+  let i = 0
+  let j = 0
+  while (i < a.length && j < b.length) {
+    const s = Math.max(a[i][0], b[j][0])
+    const e = Math.min(a[i][1], b[j][1])
+    if (s < e) out.push([s, e])
+    if (a[i][1] < b[j][1]) i++
+    else j++
+  }
+  return out
+}

@@ -1,0 +1,238 @@
+/**
+ * A run folder, opened from a URL or from disk, and its small tables (pairs, steps, errors).
+ *
+ * <p>{@link RunFiles} hides where the run lives: over HTTP it resolves paths against the run's
+ * base URL; from disk it looks them up among the files the user chose or dropped. Everything
+ * above this file only asks for a path's text, bytes or image URL.
+ */
+import { parquetReadObjects } from 'hyparquet'
+import { blobSource, urlSource } from './bytes.js'
+import { manifestFromListing, parseManifest } from './manifest.js'
+import { readDeltaTable } from './delta.js'
+import { compressors, initZstd } from './zstd.js'
+
+/**
+ * @typedef {import('./manifest.js').Manifest} Manifest
+ * @typedef {import('./manifest.js').FileEntry} FileEntry
+ * @typedef {import('./bytes.js').ByteSource} ByteSource
+ */
+
+/**
+ * @typedef {object} RunFiles
+ * @property {string} label where the run is, for the header
+ * @property {(path: string) => Promise<string | undefined>} text a file's text, undefined when missing
+ * @property {(path: string, bytes: number | undefined) => Promise<ByteSource>} source
+ * @property {(ref: string) => string | undefined} imageUrl URL to show an image ref, if reachable
+ * @property {FileEntry[] | undefined} listing every file, when known (disk)
+ */
+
+/**
+ * @typedef {object} PairRow
+ * @property {string} pair_id
+ * @property {string} image
+ * @property {string} question
+ * @property {string} answer
+ * @property {number} grid_rows
+ * @property {number} grid_cols
+ * @property {number} token_count
+ * @property {string} model
+ * @property {string} status
+ */
+
+/**
+ * @typedef {object} StepRow
+ * @property {string} pair_id
+ * @property {number} generation_step
+ * @property {string} token generated at this step
+ * @property {number} probability
+ */
+
+/**
+ * @typedef {object} Run
+ * @property {RunFiles} files
+ * @property {Manifest} manifest
+ * @property {PairRow[]} pairs
+ * @property {Map<string, StepRow[]>} steps by pair, ordered by step
+ * @property {Record<string, any>[]} errors
+ */
+
+/**
+ * Files of a run served over HTTP at `base` (a folder URL).
+ *
+ * @param {string} base
+ * @returns {RunFiles}
+ */
+export function urlRunFiles(base) {
+  const root = new URL(base.endsWith('/') ? base : `${base}/`, location.href)
+  const url = (/** @type {string} */ path) => new URL(path.split('/').map(encodeURIComponent).join('/'), root).href
+  return {
+    label: root.href,
+    listing: undefined,
+    async text(path) {
+      const res = await fetch(url(path), { cache: 'no-cache' })
+      if (res.status === 404) return undefined
+      if (!res.ok) throw new Error(`Cannot read ${path}: HTTP ${res.status}`)
+      return res.text()
+    },
+    async source(path, bytes) {
+      if (bytes === undefined) {
+        const head = await fetch(url(path), { method: 'HEAD' })
+        if (!head.ok) throw new Error(`Cannot read ${path}: HTTP ${head.status}`)
+        bytes = Number(head.headers.get('content-length'))
+      }
+      return urlSource(url(path), path, bytes)
+    },
+    imageUrl(ref) {
+      if (/^https?:\/\//i.test(ref) || ref.startsWith('data:image/')) return ref
+      if (/^[a-z][a-z0-9+.-]*:/i.test(ref) || ref.startsWith('/')) return undefined // other schemes, absolute paths: not reachable
+      return url(ref)
+    },
+  }
+}
+
+/**
+ * Files of a run chosen from disk (`<input webkitdirectory>` or a dropped folder). Paths are
+ * taken relative to the folder that holds `_manifest.json` or `impact/`.
+ *
+ * @param {{ path: string, file: Blob }[]} entries relative paths as the browser gives them
+ * @returns {RunFiles}
+ */
+export function diskRunFiles(entries) {
+  const marker = entries.map(e => e.path).find(p => /(^|\/)(_manifest\.json|impact\/)/.test(p)) ?? ''
+  const m = /^(.*?)(_manifest\.json|impact\/)/.exec(marker)
+  const prefix = m ? m[1] : ''
+  /** @type {Map<string, Blob>} */
+  const byPath = new Map()
+  for (const e of entries) if (e.path.startsWith(prefix)) byPath.set(e.path.slice(prefix.length), e.file)
+  /** @type {Map<string, string>} */
+  const objectUrls = new Map()
+  return {
+    label: prefix.replace(/\/$/, '') || 'folder from disk',
+    listing: [...byPath.entries()].map(([path, f]) => ({ path, bytes: f.size })),
+    async text(path) {
+      const f = byPath.get(path)
+      return f ? f.text() : undefined
+    },
+    async source(path) {
+      const f = byPath.get(path)
+      if (!f) throw new Error(`Cannot read ${path}: not in the chosen folder`)
+      return blobSource(f, path)
+    },
+    imageUrl(ref) {
+      if (/^https?:\/\//i.test(ref) || ref.startsWith('data:image/')) return ref
+      const f = byPath.get(ref.replace(/^\.\//, ''))
+      if (!f) return undefined
+      let u = objectUrls.get(ref)
+      if (!u) objectUrls.set(ref, u = URL.createObjectURL(f))
+      return u
+    },
+  }
+}
+
+/**
+ * Opens a run: reads (or builds) the manifest, resolves Delta tables, and reads the small tables.
+ *
+ * @param {RunFiles} files
+ * @returns {Promise<Run>}
+ */
+export async function openRun(files) {
+  const [text] = await Promise.all([files.text('_manifest.json'), initZstd()])
+  /** @type {Manifest} */
+  let manifest
+  if (text !== undefined) manifest = parseManifest(text)
+  else if (files.listing) manifest = manifestFromListing(files.listing)
+  else if (await files.text('impact/_delta_log/00000000000000000000.json') !== undefined) {
+    manifest = { run_id: '', model: '', tables: { impact: { format: 'delta', path: 'impact' }, pairs: { format: 'delta', path: 'pairs' }, steps: { format: 'delta', path: 'steps' }, errors: { format: 'delta', path: 'errors' } } }
+  } else {
+    throw new Error(`Cannot open run at ${files.label}: no _manifest.json there`)
+  }
+  await resolveDelta(manifest, files)
+  const [pairs, steps, errors] = await Promise.all([
+    readTable(files, manifest.tables.pairs?.files),
+    readTable(files, manifest.tables.steps?.files),
+    readTable(files, manifest.tables.errors?.files),
+  ])
+  /** @type {Map<string, StepRow[]>} */
+  const stepsByPair = new Map()
+  for (const s of steps) {
+    const row = {
+      pair_id: String(s.pair_id),
+      generation_step: Number(s.generation_step),
+      token: String(s.token ?? s.predicted_token ?? s.token_text ?? ''),
+      probability: Number(s.probability ?? s.predicted_prob ?? s.prob ?? NaN),
+    }
+    if (!stepsByPair.has(row.pair_id)) stepsByPair.set(row.pair_id, [])
+    stepsByPair.get(row.pair_id)?.push(row)
+  }
+  for (const list of stepsByPair.values()) list.sort((a, b) => a.generation_step - b.generation_step)
+  return {
+    files,
+    manifest,
+    pairs: pairs.map(p => ({
+      pair_id: String(p.pair_id),
+      image: p.image == null ? '' : String(p.image),
+      question: p.question == null ? '' : String(p.question),
+      answer: p.answer == null ? '' : String(p.answer),
+      grid_rows: Number(p.grid_rows ?? 0),
+      grid_cols: Number(p.grid_cols ?? 0),
+      token_count: Number(p.token_count ?? 0),
+      model: p.model == null ? manifest.model : String(p.model),
+      status: p.status == null ? '' : String(p.status),
+    })),
+    steps: stepsByPair,
+    errors,
+  }
+}
+
+/**
+ * Replaces Delta tables in the manifest by their active files.
+ *
+ * @param {Manifest} manifest
+ * @param {RunFiles} files
+ */
+async function resolveDelta(manifest, files) {
+  const t = manifest.tables
+  for (const name of /** @type {const} */ (['impact', 'pairs', 'steps', 'errors'])) {
+    const table = t[name]
+    if (table?.format !== 'delta') continue
+    const dir = table.path ?? name
+    let active
+    try {
+      active = await readDeltaTable(dir, files.text)
+    } catch (e) {
+      if (name === 'impact') throw e
+      t[name] = { files: [] } // a run without errors may have no errors table at all
+      continue
+    }
+    const entries = active.map(f => ({ path: `${dir}/${f.path}`, bytes: f.bytes, step: f.partitionValues.generation_step }))
+    if (name === 'impact') {
+      /** @type {Map<number, FileEntry[]>} */
+      const steps = new Map()
+      for (const e of entries) {
+        const s = Number(e.step ?? /generation_step=(-?\d+)/.exec(e.path)?.[1])
+        if (!steps.has(s)) steps.set(s, [])
+        steps.get(s)?.push({ path: e.path, bytes: e.bytes })
+      }
+      t.impact = { partitions: [...steps.entries()].sort((a, b) => a[0] - b[0]).map(([generation_step, f]) => ({ generation_step, files: f })) }
+    } else {
+      t[name] = { files: entries.map(e => ({ path: e.path, bytes: e.bytes })) }
+    }
+  }
+}
+
+/**
+ * Reads every row of a small table (pairs, steps, errors) with hyparquet.
+ *
+ * @param {RunFiles} files
+ * @param {FileEntry[] | undefined} entries
+ * @returns {Promise<Record<string, any>[]>}
+ */
+async function readTable(files, entries) {
+  if (!entries?.length) return []
+  const parts = await Promise.all(entries.map(async e => {
+    const src = await files.source(e.path, e.bytes)
+    const buf = await src.slice(0, src.byteLength)
+    return parquetReadObjects({ file: buf, compressors })
+  }))
+  return parts.flat()
+}

@@ -1,0 +1,143 @@
+/**
+ * What the views draw, derived from a slab: the chosen metric's values, attention sinks, colour
+ * scales per modality, and per-modality statistics. No DOM here.
+ */
+import { makeScale } from './colour.js'
+
+/**
+ * @typedef {import('./impact.js').Slab} Slab
+ * @typedef {import('./impact.js').Token} Token
+ * @typedef {import('./colour.js').Scale} Scale
+ * @typedef {import('./colour.js').Scaling} Scaling
+ * @typedef {'l2_distance' | 'cosine_distance'} Metric
+ */
+
+/** Labels of the metrics, for controls and titles. */
+export const METRIC_LABELS = { l2_distance: 'L2 distance', cosine_distance: 'cosine distance' }
+
+/**
+ * The values of a metric, `[layer * positions + position]`.
+ *
+ * @param {Slab} slab
+ * @param {Metric} metric
+ * @returns {Float32Array}
+ */
+export function metricValues(slab, metric) {
+  return metric === 'cosine_distance' ? slab.cosine : slab.l2
+}
+
+/**
+ * Whether a metric has any value in the slab (attention-weight variants carry only one).
+ *
+ * @param {Slab} slab
+ * @param {Metric} metric
+ * @returns {boolean}
+ */
+export function hasMetric(slab, metric) {
+  return metricValues(slab, metric).some(Number.isFinite)
+}
+
+/**
+ * The palette a token is drawn with: image tokens on the image scale, all others on the text one.
+ *
+ * @param {Token} token
+ * @returns {'image' | 'text'}
+ */
+export function palette(token) {
+  return token.kind === 'vision' ? 'image' : 'text'
+}
+
+/**
+ * Attention-sink tokens: tokens whose mean value over layers is at least 5 times the 90th
+ * percentile of all tokens' means (the first token of most models, sometimes a few more).
+ * They dwarf everything else, so by default they are left out of the colour domain.
+ *
+ * @param {Slab} slab
+ * @param {Float32Array} values
+ * @returns {Set<number>} positions
+ */
+export function findSinks(slab, values) {
+  /** @type {{ p: number, mean: number }[]} */
+  const means = []
+  for (let p = 0; p < slab.positions; p++) {
+    if (!slab.tokens[p]) continue
+    let s = 0
+    let n = 0
+    for (let l = 0; l < slab.layers; l++) {
+      const v = values[l * slab.positions + p]
+      if (Number.isFinite(v)) { s += v; n++ }
+    }
+    if (n) means.push({ p, mean: s / n })
+  }
+  const sorted = means.map(m => m.mean).sort((a, b) => a - b)
+  const p90 = sorted[Math.floor(0.9 * (sorted.length - 1))] ?? 0
+  return new Set(means.filter(m => p90 > 0 && m.mean >= 5 * p90).map(m => m.p))
+}
+
+/**
+ * Colour scales for image and text tokens over one layer (or all layers when layer is null).
+ *
+ * @param {Slab} slab
+ * @param {Float32Array} values
+ * @param {number | null} layer
+ * @param {Scaling} scaling
+ * @param {Set<number>} exclude positions left out of the domain
+ * @returns {{ image: Scale, text: Scale }}
+ */
+export function scales(slab, values, layer, scaling, exclude) {
+  /** @type {number[]} */
+  const image = []
+  /** @type {number[]} */
+  const text = []
+  const from = layer ?? 0
+  const to = layer === null ? slab.layers : layer + 1
+  for (let p = 0; p < slab.positions; p++) {
+    const t = slab.tokens[p]
+    if (!t || exclude.has(p)) continue
+    const target = t.kind === 'vision' ? image : text
+    for (let l = from; l < to; l++) target.push(values[l * slab.positions + p])
+  }
+  return { image: makeScale(image, scaling), text: makeScale(text, scaling) }
+}
+
+/**
+ * @typedef {object} KindStats
+ * @property {string} kind
+ * @property {number} count tokens of this kind
+ * @property {number} max
+ * @property {string} maxToken text of the token with the max
+ * @property {number} maxPosition
+ * @property {number} mean
+ * @property {number} share fraction of the layer's total
+ */
+
+/**
+ * Per-kind statistics of one layer: count, max (and which token), mean, share of the total.
+ *
+ * @param {Slab} slab
+ * @param {Float32Array} values
+ * @param {number} layer
+ * @param {Set<number>} exclude positions left out (sinks, when excluded)
+ * @returns {KindStats[]}
+ */
+export function layerStats(slab, values, layer, exclude) {
+  /** @type {Map<string, KindStats & { sum: number }>} */
+  const by = new Map()
+  let total = 0
+  for (let p = 0; p < slab.positions; p++) {
+    const t = slab.tokens[p]
+    if (!t || exclude.has(p)) continue
+    const v = values[layer * slab.positions + p]
+    if (!Number.isFinite(v)) continue
+    let s = by.get(t.kind)
+    if (!s) by.set(t.kind, s = { kind: t.kind, count: 0, max: -Infinity, maxToken: '', maxPosition: -1, mean: 0, share: 0, sum: 0 })
+    s.count++
+    s.sum += v
+    total += v
+    if (v > s.max) { s.max = v; s.maxToken = t.text; s.maxPosition = p }
+  }
+  const order = ['vision', 'text', 'special', 'generated']
+  return [...by.values()]
+    .sort((a, b) => (order.indexOf(a.kind) + 1 || 9) - (order.indexOf(b.kind) + 1 || 9))
+    .map(s => ({ kind: s.kind, count: s.count, max: s.max, maxToken: s.maxToken, maxPosition: s.maxPosition, mean: s.sum / s.count, share: total ? s.sum / total : 0 }))
+}

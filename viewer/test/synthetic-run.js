@@ -1,0 +1,344 @@
+/**
+ * Writes a synthetic mask-impact run that follows the output contract (DESIGN.md section 4 and
+ * viewer/MANIFEST.md): hive-partitioned ZSTD Parquet for `impact`, plus `pairs`, `steps`,
+ * `errors`, images and `_manifest.json`.
+ *
+ * <p>It stands in for real job output in tests and benchmarks. The values are made up but shaped
+ * like real ones: an attention sink at position 0, a hot image region that drifts with the
+ * generation step, question words that matter in late layers, attention-weight variants in [0, 1].
+ * Rows in each file are sorted by (pair_id, variant, layer, token_position), the order the viewer
+ * asks the job for.
+ *
+ * <p>Usage: `node test/make-fixture.js` (small fixture) or `node tools/make-bench-run.js` (large).
+ */
+import { mkdirSync, rmSync, writeFileSync, statSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { parquetWriteBuffer } from 'hyparquet-writer'
+import * as zstd from '@bokuweb/zstd-wasm'
+import { encodePng } from './png.js'
+
+/**
+ * @typedef {object} PairSpec
+ * @property {string} pairId
+ * @property {string} question full question text
+ * @property {string[]} questionTokens the question split into tokens (a '*' marks a key word and is dropped)
+ * @property {string[]} answerTokens generated tokens, one per step
+ * @property {number} gridRows
+ * @property {number} gridCols
+ * @property {[number, number]} hot the image cell (row, col) that matters most
+ * @property {string} [imageRef] image reference written to `pairs.image`; default images/<id>.png
+ * @property {boolean} [writeImage] whether to draw the image file (default true)
+ */
+
+/**
+ * @typedef {object} RunSpec
+ * @property {string} dir output folder (emptied first)
+ * @property {string} runId
+ * @property {string} model
+ * @property {number} layers
+ * @property {number} heads
+ * @property {boolean} attnWeights whether to add AttnWeight_Head_h and AttnWeight_Avg variants
+ * @property {number} steps generation steps (0 .. steps-1)
+ * @property {PairSpec[]} pairs
+ * @property {number} [pairsPerFile] pairs per part file (default 1), as Spark tasks would split them
+ * @property {number} [pageSize] target page size in bytes
+ * @property {number} [promptPad] extra filler text tokens before the question (to reach ~300 tokens)
+ */
+
+/**
+ * Deterministic pseudo-random numbers in [0, 1) from a 32-bit seed (mulberry32).
+ *
+ * @param {number} seed
+ * @returns {() => number}
+ */
+function rng(seed) {
+  let a = seed >>> 0
+  return function next() {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/**
+ * The variant names of a run, in the order the contract lists them.
+ *
+ * @param {number} heads
+ * @param {boolean} attnWeights
+ * @returns {string[]}
+ */
+export function variantNames(heads, attnWeights) {
+  const names = ['Full', 'Attn']
+  for (let h = 0; h < heads; h++) names.push(`Head_${h}`)
+  if (attnWeights) {
+    for (let h = 0; h < heads; h++) names.push(`AttnWeight_Head_${h}`)
+    names.push('AttnWeight_Avg')
+  }
+  return names
+}
+
+/**
+ * The prompt of one pair as (text, kind, row, col) tokens, chat-template style.
+ *
+ * @param {PairSpec} pair
+ * @param {number} promptPad
+ * @returns {{ text: string, kind: string, row: number | null, col: number | null, key: boolean }[]}
+ */
+function promptTokens(pair, promptPad) {
+  /** @type {{ text: string, kind: string, row: number | null, col: number | null, key: boolean }[]} */
+  const t = []
+  /** @param {string} text @param {string} kind */
+  const add = (text, kind) => t.push({ text, kind, row: null, col: null, key: false })
+  add('<|im_start|>', 'special')
+  add('user', 'text')
+  add('\n', 'text')
+  for (let i = 0; i < promptPad; i++) add(i % 7 === 6 ? '.' : ` w${i}`, 'text')
+  add('<|vision_start|>', 'special')
+  for (let r = 0; r < pair.gridRows; r++) {
+    for (let c = 0; c < pair.gridCols; c++) t.push({ text: '<|image_pad|>', kind: 'vision', row: r, col: c, key: false })
+  }
+  add('<|vision_end|>', 'special')
+  for (const q of pair.questionTokens) {
+    const key = q.includes('*')
+    t.push({ text: q.replace('*', ''), kind: 'text', row: null, col: null, key })
+  }
+  add('<|im_end|>', 'special')
+  add('\n', 'text')
+  add('<|im_start|>', 'special')
+  add('assistant', 'text')
+  add('\n', 'text')
+  return t
+}
+
+/**
+ * Rounds to 4 decimals, as the job may do, then to float32.
+ *
+ * @param {number} x
+ * @returns {number}
+ */
+function round4(x) {
+  return Math.fround(Math.round(x * 1e4) / 1e4)
+}
+
+/**
+ * Computes the impact rows of one pair at one step, sorted by (variant, layer, token_position).
+ *
+ * @param {RunSpec} spec
+ * @param {PairSpec} pair
+ * @param {number} pairIndex
+ * @param {number} step
+ * @param {string[]} variants variant names sorted as strings
+ * @returns {Record<string, any[]>}
+ */
+function impactRows(spec, pair, pairIndex, step, variants) {
+  const prompt = promptTokens(pair, spec.promptPad ?? 0)
+  const tokens = prompt.concat(pair.answerTokens.slice(0, step).map(text => ({ text, kind: 'generated', row: null, col: null, key: false })))
+  const L = spec.layers
+  const rand = rng(1000 * pairIndex + 17 * step + 1)
+  // the hot region drifts one column every step, so the step control visibly matters
+  const hotRow = pair.hot[0]
+  const hotCol = Math.min(pair.gridCols - 1, pair.hot[1] + step * 0.7)
+  /** @type {Record<string, any[]>} */
+  const cols = {
+    run_id: [], pair_id: [], layer: [], token_position: [], token_masked: [], token_kind: [],
+    patch_row: [], patch_col: [], variant: [], l2_distance: [], cosine_distance: [],
+  }
+  for (const variant of variants) {
+    const head = /_(\d+)$/.exec(variant)
+    const h = head ? Number(head[1]) : -1
+    const weights = variant.startsWith('AttnWeight')
+    const factor = variant === 'Full' ? 1 : variant === 'Attn' ? 0.7 : 0.25 + 0.5 * ((h * 37) % 11) / 10
+    const visionBias = h < 0 ? 1 : h % 3 === 0 ? 1.6 : h % 3 === 1 ? 0.4 : 1
+    for (let layer = 0; layer < L; layer++) {
+      const mid = Math.exp(-(((layer - 0.55 * L) / (0.22 * L)) ** 2))
+      const late = Math.exp(-(((layer - 0.85 * L) / (0.2 * L)) ** 2))
+      /** @type {number[]} */
+      const raw = []
+      for (let p = 0; p < tokens.length; p++) {
+        const tok = tokens[p]
+        let v = 0.03 + 0.04 * rand()
+        if (p === 0) v += 6 + 0.3 * layer // attention sink
+        if (tok.kind === 'vision' && tok.row !== null && tok.col !== null) {
+          const d2 = (tok.row - hotRow) ** 2 + (tok.col - hotCol) ** 2
+          v += 2.5 * visionBias * mid * Math.exp(-d2 / 2.5) + 0.15 * mid * rand()
+        }
+        if (tok.key) v += 1.8 * late * (2 - visionBias / 1.6)
+        if (tok.kind === 'generated') v += 0.4 * late * rand()
+        raw.push(v * factor)
+      }
+      const sum = raw.reduce((a, b) => a + b, 0)
+      for (let p = 0; p < tokens.length; p++) {
+        const tok = tokens[p]
+        const l2 = weights ? raw[p] / sum : raw[p]
+        // cosine distance saturates differently from L2, so switching metric changes the picture
+        const cos = weights ? null : Math.min(1, (l2 * l2) / (l2 * l2 + 1.5)) * (0.7 + 0.3 * rand())
+        cols.run_id.push(spec.runId)
+        cols.pair_id.push(pair.pairId)
+        cols.layer.push(layer)
+        cols.token_position.push(p)
+        cols.token_masked.push(tok.text)
+        cols.token_kind.push(tok.kind)
+        cols.patch_row.push(tok.row)
+        cols.patch_col.push(tok.col)
+        cols.variant.push(variant)
+        cols.l2_distance.push(round4(l2))
+        cols.cosine_distance.push(cos === null ? null : round4(cos))
+      }
+    }
+  }
+  return cols
+}
+
+/** @type {Record<string, 'STRING' | 'INT32' | 'FLOAT' | 'DOUBLE'>} */
+const IMPACT_TYPES = {
+  run_id: 'STRING', pair_id: 'STRING', layer: 'INT32', token_position: 'INT32', token_masked: 'STRING',
+  token_kind: 'STRING', patch_row: 'INT32', patch_col: 'INT32', variant: 'STRING',
+  l2_distance: 'FLOAT', cosine_distance: 'FLOAT',
+}
+
+/**
+ * Writes one Parquet file (ZSTD, statistics, column and offset indexes) and returns its size.
+ *
+ * @param {string} path
+ * @param {Record<string, any[]>} cols
+ * @param {Record<string, 'STRING' | 'INT32' | 'FLOAT' | 'DOUBLE'>} types
+ * @param {number} pageSize
+ * @returns {number}
+ */
+function writeParquet(path, cols, types, pageSize) {
+  mkdirSync(dirname(path), { recursive: true })
+  const buf = parquetWriteBuffer({
+    columnData: Object.keys(types).map(name => ({
+      name, data: cols[name], type: types[name], nullable: true, columnIndex: true, offsetIndex: true,
+    })),
+    codec: 'ZSTD',
+    compressors: { ZSTD: bytes => zstd.compress(bytes, 3) },
+    pageSize,
+    rowGroupSize: 1 << 30,
+    statisticsTruncateLength: 64,
+    createdBy: 'mask-impact viewer synthetic run',
+  })
+  writeFileSync(path, new Uint8Array(buf))
+  return statSync(path).size
+}
+
+/**
+ * Draws a pair's synthetic image: sky, ground and a red ball at the hot cell.
+ *
+ * @param {PairSpec} pair
+ * @param {string} path
+ */
+function writeImage(pair, path) {
+  const cell = 24
+  const w = pair.gridCols * cell
+  const h = pair.gridRows * cell
+  const bx = (pair.hot[1] + 0.5) * cell
+  const by = (pair.hot[0] + 0.5) * cell
+  mkdirSync(dirname(path), { recursive: true })
+  writeFileSync(path, encodePng(w, h, (x, y) => {
+    if ((x - bx) ** 2 + (y - by) ** 2 < (cell * 0.9) ** 2) return [210, 40, 40]
+    if (y > h * 0.7) return [70, 140 + ((x * 7) % 20), 60]
+    return [120 + Math.round(80 * y / h), 170 + Math.round(50 * y / h), 235]
+  }))
+}
+
+/**
+ * Writes the run described by `spec` into `spec.dir` and returns the manifest it wrote.
+ *
+ * @param {RunSpec} spec
+ * @returns {Promise<any>}
+ */
+export async function writeSyntheticRun(spec) {
+  await zstd.init()
+  rmSync(spec.dir, { recursive: true, force: true })
+  mkdirSync(spec.dir, { recursive: true })
+  const variants = variantNames(spec.heads, spec.attnWeights)
+  const sortedVariants = [...variants].sort()
+  const pageSize = spec.pageSize ?? 64 * 1024
+  const perFile = spec.pairsPerFile ?? 1
+  /** @type {{ generation_step: number, files: { path: string, bytes: number }[] }[]} */
+  const partitions = []
+  for (let step = 0; step < spec.steps; step++) {
+    const files = []
+    for (let f = 0; f * perFile < spec.pairs.length; f++) {
+      const group = spec.pairs.slice(f * perFile, (f + 1) * perFile)
+        .filter(p => step < p.answerTokens.length)
+      if (!group.length) continue
+      /** @type {Record<string, any[]>} */
+      const cols = {}
+      group.forEach((pair, i) => {
+        const rows = impactRows(spec, pair, f * perFile + i, step, sortedVariants)
+        for (const k of Object.keys(rows)) (cols[k] ??= []).push(...rows[k])
+      })
+      const path = `impact/generation_step=${step}/part-${String(f).padStart(5, '0')}-synthetic.c000.zstd.parquet`
+      files.push({ path, bytes: writeParquet(join(spec.dir, path), cols, IMPACT_TYPES, pageSize) })
+    }
+    partitions.push({ generation_step: step, files })
+  }
+
+  // pairs: one row per pair
+  const prompt = spec.pairs.map(p => promptTokens(p, spec.promptPad ?? 0))
+  const pairsPath = 'pairs/part-00000-synthetic.c000.zstd.parquet'
+  const pairsBytes = writeParquet(join(spec.dir, pairsPath), {
+    pair_id: spec.pairs.map(p => p.pairId),
+    image: spec.pairs.map(p => p.imageRef ?? `images/${p.pairId}.png`),
+    question: spec.pairs.map(p => p.question),
+    answer: spec.pairs.map(p => p.answerTokens.join('')),
+    grid_rows: spec.pairs.map(p => p.gridRows),
+    grid_cols: spec.pairs.map(p => p.gridCols),
+    token_count: spec.pairs.map((p, i) => prompt[i].length + p.answerTokens.length),
+    prompt_length: prompt.map(t => t.length),
+    model: spec.pairs.map(() => spec.model),
+    status: spec.pairs.map(() => 'ok'),
+  }, {
+    pair_id: 'STRING', image: 'STRING', question: 'STRING', answer: 'STRING', grid_rows: 'INT32',
+    grid_cols: 'INT32', token_count: 'INT32', prompt_length: 'INT32', model: 'STRING', status: 'STRING',
+  }, pageSize)
+  for (const p of spec.pairs) {
+    if (p.writeImage !== false) writeImage(p, join(spec.dir, p.imageRef ?? `images/${p.pairId}.png`))
+  }
+
+  // steps: one row per pair and step, the token predicted from prompt + `step` tokens
+  /** @type {Record<string, any[]>} */
+  const steps = { pair_id: [], generation_step: [], sequence_length: [], token_id: [], token: [], probability: [] }
+  spec.pairs.forEach((p, i) => p.answerTokens.forEach((tok, s) => {
+    steps.pair_id.push(p.pairId)
+    steps.generation_step.push(s)
+    steps.sequence_length.push(prompt[i].length + s)
+    steps.token_id.push(1000 + s)
+    steps.token.push(tok)
+    steps.probability.push(round4(0.95 - 0.2 * s / p.answerTokens.length))
+  }))
+  const stepsPath = 'steps/part-00000-synthetic.c000.zstd.parquet'
+  const stepsBytes = writeParquet(join(spec.dir, stepsPath), steps, {
+    pair_id: 'STRING', generation_step: 'INT32', sequence_length: 'INT32', token_id: 'INT32', token: 'STRING', probability: 'FLOAT',
+  }, pageSize)
+
+  const errorsPath = 'errors/part-00000-synthetic.c000.zstd.parquet'
+  const errorsBytes = writeParquet(join(spec.dir, errorsPath), {
+    pair_id: ['missing-image'], stage: ['input'], error: ['ImageNotFound'],
+    message: ['Cannot read image for pair missing-image: file not found (images/none.png)'],
+  }, { pair_id: 'STRING', stage: 'STRING', error: 'STRING', message: 'STRING' }, pageSize)
+
+  const manifest = {
+    format_version: 1,
+    run_id: spec.runId,
+    model: spec.model,
+    created_at: '2026-11-01T00:00:00Z',
+    layers: spec.layers,
+    heads: spec.heads,
+    variants,
+    metrics: ['l2_distance', 'cosine_distance'],
+    sort_order: ['pair_id', 'variant', 'layer', 'token_position'],
+    tables: {
+      impact: { format: 'parquet', partition_by: ['generation_step'], partitions },
+      pairs: { files: [{ path: pairsPath, bytes: pairsBytes }] },
+      steps: { files: [{ path: stepsPath, bytes: stepsBytes }] },
+      errors: { files: [{ path: errorsPath, bytes: errorsBytes }] },
+    },
+  }
+  writeFileSync(join(spec.dir, '_manifest.json'), JSON.stringify(manifest, null, 2) + '\n')
+  return manifest
+}
