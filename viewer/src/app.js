@@ -119,7 +119,7 @@ export async function startApp(run) {
   const filterInput = byId('pair-filter', HTMLInputElement)
   filterInput.addEventListener('input', () => { pairFilter = filterInput.value; drawPairs() })
   byId('export-btn', HTMLButtonElement).addEventListener('click', () => {
-    const canvas = composeView(title(), grids, strip, heatmap)
+    const canvas = composeView(title(), grids, strip, heatmap, side)
     downloadPng(canvas, `mask-impact_${state.pairId.replace(/[^\w.-]+/g, '_')}_step${state.step}_layer${state.layer}_${state.variant}.png`)
   })
   window.addEventListener('resize', () => draw())

@@ -10,15 +10,17 @@
  * @param {HTMLElement} grids container of the grid panels
  * @param {HTMLElement} strip container of the token chips
  * @param {HTMLCanvasElement} heatmap
+ * @param {HTMLElement} side the side panels (legends are taken from there)
  * @returns {HTMLCanvasElement}
  */
-export function composeView(title, grids, strip, heatmap) {
+export function composeView(title, grids, strip, heatmap, side) {
+  const legends = [...side.querySelectorAll('.legend')]
   const pad = 16
   const panels = [...grids.querySelectorAll('.grid-panel')]
   const boxes = panels.map(p => /** @type {HTMLElement} */ (p.querySelector('.grid-box')))
   const gridW = boxes.reduce((w, b) => w + b.offsetWidth + pad, 0)
   const gridH = Math.max(0, ...boxes.map(b => b.offsetHeight)) + 20
-  const width = Math.max(gridW + pad, heatmap.clientWidth + 2 * pad, 640)
+  const width = Math.max(gridW + pad + 200, heatmap.clientWidth + 2 * pad, 640)
   const chips = [...strip.querySelectorAll('.tok')].map(c => /** @type {HTMLElement} */ (c))
   const canvas = document.createElement('canvas')
   const measure = canvas.getContext('2d')
@@ -71,11 +73,29 @@ export function composeView(title, grids, strip, heatmap) {
     const ch = h / Number(rows ?? 1)
     for (const c of cellsEl.querySelectorAll('.cell')) {
       const cell = /** @type {HTMLElement} */ (c)
+      // integer edges so neighbouring translucent cells neither overlap nor leave gaps
+      const x0 = Math.round(gx + Number(cell.dataset.col) * cw)
+      const y0 = Math.round(gy + 18 + Number(cell.dataset.row) * ch)
+      const x1 = Math.round(gx + (Number(cell.dataset.col) + 1) * cw)
+      const y1 = Math.round(gy + 18 + (Number(cell.dataset.row) + 1) * ch)
       ctx.fillStyle = cell.style.background || 'transparent'
-      ctx.fillRect(gx + Number(cell.dataset.col) * cw, gy + 18 + Number(cell.dataset.row) * ch, Math.ceil(cw), Math.ceil(ch))
+      ctx.fillRect(x0, y0, x1 - x0, y1 - y0)
     }
     gx += w + pad
   })
+  // legends, right of the grids
+  let ly = gy + 18
+  for (const legend of legends) {
+    const bar = /** @type {HTMLCanvasElement | null} */ (legend.querySelector('canvas'))
+    ctx.fillStyle = '#555'
+    ctx.font = '11px system-ui, sans-serif'
+    ctx.fillText(legend.querySelector('.legend-title')?.textContent ?? '', gx, ly)
+    if (bar) ctx.drawImage(bar, gx, ly + 15, 180, 10)
+    ctx.fillText(legend.querySelector('.legend-min')?.textContent ?? '', gx, ly + 28)
+    const max = legend.querySelector('.legend-max')?.textContent ?? ''
+    ctx.fillText(max, gx + 180 - ctx.measureText(max).width, ly + 28)
+    ly += 50
+  }
   // strip
   const sy = gy + gridH + 8
   ctx.font = '12px system-ui, sans-serif'

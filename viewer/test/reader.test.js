@@ -1,0 +1,130 @@
+/**
+ * The Parquet reading path in Node, checked against plain hyparquet on the run under test
+ * (MASK_IMPACT_RUN, else the synthetic fixture): column decoding, page pruning, slabs, the
+ * manifest and the Delta log.
+ */
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { bufferSource, fetchStats, resetFetchStats } from '../src/bytes.js'
+import { openParquet } from '../src/parquet-file.js'
+import { INT_NULL, readColumnRows } from '../src/column-read.js'
+import { initZstd } from '../src/zstd.js'
+import { intersect, loadSlab } from '../src/impact.js'
+import { manifestFromListing, parseManifest } from '../src/manifest.js'
+import { activeFiles, commitName } from '../src/delta.js'
+import { RUN, listFiles, readAll, reference } from './helpers.js'
+
+const manifest = parseManifest(readFileSync(join(RUN, '_manifest.json'), 'utf8'))
+const impact = await readAll(RUN, 'impact')
+await initZstd()
+
+/**
+ * @param {string} path
+ * @returns {import('../src/bytes.js').ByteSource}
+ */
+function source(path) {
+  const b = readFileSync(join(RUN, path))
+  return bufferSource(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength), path)
+}
+
+/** A Run over the local folder, as run.js would build it. @type {import('../src/run.js').Run} */
+const run = {
+  files: {
+    label: RUN, listing: undefined, imageUrl: () => undefined,
+    text: async () => undefined,
+    source: async path => source(path),
+  },
+  manifest, pairs: [], steps: new Map(), errors: [],
+}
+
+test('every impact column decodes as plain hyparquet decodes it (whole file and sub-ranges)', async () => {
+  const files = (manifest.tables.impact.partitions ?? []).flatMap(p => p.files).slice(0, 6)
+  assert.ok(files.length, 'the run has impact files')
+  for (const f of files) {
+    const file = await openParquet(source(f.path))
+    const b = readFileSync(join(RUN, f.path))
+    const { parquetReadObjects } = await import('hyparquet')
+    const { compressors } = await import('hyparquet-compressors')
+    const rows = await parquetReadObjects({ file: b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength), compressors })
+    let groupStart = 0
+    for (let g = 0; g < file.metadata.row_groups.length; g++) {
+      const n = Number(file.metadata.row_groups[g].num_rows)
+      for (const [s, e] of [[0, n], [Math.floor(n / 3), Math.floor(n / 3) + 7], [n - 1, n]]) {
+        for (const name of ['pair_id', 'variant', 'layer', 'token_position', 'token_masked', 'token_kind', 'patch_row', 'patch_col', 'l2_distance', 'cosine_distance']) {
+          const c = await readColumnRows(file, g, name, s, e)
+          for (let r = s; r < e; r++) {
+            const want = rows[groupStart + r][name]
+            const got = c.kind === 'string' ? (c.codes[r - s] < 0 ? null : c.dict[c.codes[r - s]])
+              : c.kind === 'int' ? (c.values[r - s] === INT_NULL ? null : c.values[r - s])
+                : (Number.isNaN(c.values[r - s]) ? null : c.values[r - s])
+            if (typeof want === 'number' && typeof got === 'number') assert.ok(Math.abs(want - got) <= 1e-6 * Math.max(1, Math.abs(want)), `${f.path} ${name} row ${r}: ${got} != ${want}`)
+            else assert.equal(got, want ?? null, `${f.path} ${name} row ${r}`)
+          }
+        }
+      }
+      groupStart += n
+    }
+  }
+})
+
+test('a slab holds exactly the rows of (pair, step, variant), and reads less than the partition', async () => {
+  const partition = (manifest.tables.impact.partitions ?? [])[0]
+  const first = impact.find(r => r.generation_step === partition.generation_step)
+  assert.ok(first, 'the first partition has rows')
+  const variant = manifest.variants?.includes('Full') ? 'Full' : first.variant
+  const ref = reference(impact, first.pair_id, partition.generation_step, variant)
+  resetFetchStats()
+  const slab = await loadSlab(run, partition.generation_step, first.pair_id, variant)
+  assert.equal(slab.rows, ref.rows.length, 'rows in the slab')
+  for (const r of ref.rows) {
+    const k = r.layer * slab.positions + r.token_position
+    assert.ok(Math.abs(slab.l2[k] - r.l2_distance) < 1e-6, `l2 at layer ${r.layer} position ${r.token_position}`)
+    if (r.cosine_distance === null) assert.ok(Number.isNaN(slab.cosine[k]))
+    else assert.ok(Math.abs(slab.cosine[k] - r.cosine_distance) < 1e-6)
+    assert.equal(slab.tokens[r.token_position]?.text, r.token_masked)
+    assert.equal(slab.tokens[r.token_position]?.kind, r.token_kind)
+    assert.equal(slab.tokens[r.token_position]?.row, r.patch_row ?? -1)
+  }
+  const partitionBytes = partition.files.reduce((s, f) => s + f.bytes, 0)
+  assert.ok(fetchStats.bytes <= partitionBytes, `read ${fetchStats.bytes} bytes of a ${partitionBytes}-byte partition`)
+})
+
+test('a slab of an unknown pair is empty, not an error', async () => {
+  const step = (manifest.tables.impact.partitions ?? [])[0].generation_step
+  const slab = await loadSlab(run, step, 'no-such-pair', 'Full')
+  assert.equal(slab.rows, 0)
+})
+
+test('intersect keeps the overlap of sorted ranges', () => {
+  assert.deepEqual(intersect([[0, 10], [20, 30]], [[5, 25]]), [[5, 10], [20, 25]])
+  assert.deepEqual(intersect([[0, 10]], [[10, 20]]), [])
+})
+
+test('manifest: checked, with messages that name the problem', () => {
+  assert.throws(() => parseManifest('{'), /not JSON/)
+  assert.throws(() => parseManifest('{"run_id": 1}'), /no string run_id/)
+  assert.throws(() => parseManifest('{"run_id": "r", "tables": {}}'), /no tables.impact/)
+  assert.throws(() => parseManifest('{"run_id": "r", "tables": {"impact": {"partitions": [{"generation_step": 0, "files": [{"path": "../x", "bytes": 1}]}]}}}'), /outside the run/)
+  assert.throws(() => parseManifest('{"run_id": "r", "tables": {"impact": {"partitions": [{"generation_step": "a", "files": []}]}}}'), /integer generation_step/)
+  const m = parseManifest('{"run_id": "r", "model": "m", "tables": {"impact": {"partitions": [{"generation_step": 1, "files": []}, {"generation_step": 0, "files": []}]}}}')
+  assert.deepEqual(m.tables.impact.partitions?.map(p => p.generation_step), [0, 1], 'partitions sorted by step')
+})
+
+test('manifest from a folder listing matches the written manifest', () => {
+  const listing = listFiles(RUN).map(path => ({ path, bytes: readFileSync(join(RUN, path)).length }))
+  const built = manifestFromListing(listing)
+  assert.deepEqual(
+    built.tables.impact.partitions?.map(p => [p.generation_step, p.files.map(f => f.path).sort()]),
+    manifest.tables.impact.partitions?.map(p => [p.generation_step, p.files.map(f => f.path).sort()]))
+})
+
+test('delta log: add then remove leaves the active files', () => {
+  const commits = [
+    [{ protocol: {} }, { add: { path: 'generation_step=0/a.parquet', size: 10, partitionValues: { generation_step: '0' } } }],
+    [{ add: { path: 'generation_step=1/b%20c.parquet', size: 20, partitionValues: { generation_step: '1' } } }, { remove: { path: 'generation_step=0/a.parquet' } }],
+  ].map(c => c.map(a => JSON.stringify(a)).join('\n'))
+  assert.deepEqual(activeFiles(commits), [{ path: 'generation_step=1/b c.parquet', bytes: 20, partitionValues: { generation_step: '1' } }])
+  assert.equal(commitName(3), '00000000000000000003.json')
+})
