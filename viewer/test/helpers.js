@@ -12,6 +12,7 @@ import { serve } from '../tools/serve.js'
 
 export const VIEWER = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 export const FIXTURE = join(VIEWER, 'test', 'fixtures', 'run')
+export const SPARK_FIXTURE = join(VIEWER, 'test', 'fixtures', 'spark-run')
 export const ARTIFACTS = join(VIEWER, 'test-artifacts')
 
 /** The run under test: MASK_IMPACT_RUN (real job output) or the synthetic fixture. */

@@ -14,11 +14,16 @@ import { initZstd } from '../src/zstd.js'
 import { intersect, loadSlab } from '../src/impact.js'
 import { manifestFromListing, parseManifest } from '../src/manifest.js'
 import { activeFiles, commitName } from '../src/delta.js'
-import { RUN, listFiles, readAll, reference } from './helpers.js'
+import { FIXTURE, RUN as UNDER_TEST, SPARK_FIXTURE, listFiles, readAll, reference } from './helpers.js'
 
+await initZstd()
+
+// the run under test, and always both committed fixtures: Node-written (data page v2) and
+// Spark-written (data page v1, parquet-java page indexes)
+for (const RUN of [...new Set([UNDER_TEST, FIXTURE, SPARK_FIXTURE])]) {
+const label = RUN === FIXTURE ? 'fixture' : RUN === SPARK_FIXTURE ? 'spark fixture' : 'MASK_IMPACT_RUN'
 const manifest = parseManifest(readFileSync(join(RUN, '_manifest.json'), 'utf8'))
 const impact = await readAll(RUN, 'impact')
-await initZstd()
 
 /**
  * @param {string} path
@@ -39,7 +44,7 @@ const run = {
   manifest, pairs: [], steps: new Map(), errors: [],
 }
 
-test('every impact column decodes as plain hyparquet decodes it (whole file and sub-ranges)', async () => {
+test(`${label}: every impact column decodes as plain hyparquet decodes it (whole file and sub-ranges)`, async () => {
   const files = (manifest.tables.impact.partitions ?? []).flatMap(p => p.files).slice(0, 6)
   assert.ok(files.length, 'the run has impact files')
   for (const f of files) {
@@ -69,7 +74,7 @@ test('every impact column decodes as plain hyparquet decodes it (whole file and 
   }
 })
 
-test('a slab holds exactly the rows of (pair, step, variant), and reads less than the partition', async () => {
+test(`${label}: a slab holds exactly the rows of (pair, step, variant), and reads less than the partition`, async () => {
   const partition = (manifest.tables.impact.partitions ?? [])[0]
   const first = impact.find(r => r.generation_step === partition.generation_step)
   assert.ok(first, 'the first partition has rows')
@@ -91,11 +96,20 @@ test('a slab holds exactly the rows of (pair, step, variant), and reads less tha
   assert.ok(fetchStats.bytes <= partitionBytes, `read ${fetchStats.bytes} bytes of a ${partitionBytes}-byte partition`)
 })
 
-test('a slab of an unknown pair is empty, not an error', async () => {
+test(`${label}: a slab of an unknown pair is empty, not an error`, async () => {
   const step = (manifest.tables.impact.partitions ?? [])[0].generation_step
   const slab = await loadSlab(run, step, 'no-such-pair', 'Full')
   assert.equal(slab.rows, 0)
 })
+
+test(`${label}: manifest from a folder listing matches the written manifest`, () => {
+  const listing = listFiles(RUN).map(path => ({ path, bytes: readFileSync(join(RUN, path)).length }))
+  const built = manifestFromListing(listing)
+  assert.deepEqual(
+    built.tables.impact.partitions?.map(p => [p.generation_step, p.files.map(f => f.path).sort()]),
+    manifest.tables.impact.partitions?.map(p => [p.generation_step, p.files.map(f => f.path).sort()]))
+})
+}
 
 test('intersect keeps the overlap of sorted ranges', () => {
   assert.deepEqual(intersect([[0, 10], [20, 30]], [[5, 25]]), [[5, 10], [20, 25]])
@@ -110,14 +124,6 @@ test('manifest: checked, with messages that name the problem', () => {
   assert.throws(() => parseManifest('{"run_id": "r", "tables": {"impact": {"partitions": [{"generation_step": "a", "files": []}]}}}'), /integer generation_step/)
   const m = parseManifest('{"run_id": "r", "model": "m", "tables": {"impact": {"partitions": [{"generation_step": 1, "files": []}, {"generation_step": 0, "files": []}]}}}')
   assert.deepEqual(m.tables.impact.partitions?.map(p => p.generation_step), [0, 1], 'partitions sorted by step')
-})
-
-test('manifest from a folder listing matches the written manifest', () => {
-  const listing = listFiles(RUN).map(path => ({ path, bytes: readFileSync(join(RUN, path)).length }))
-  const built = manifestFromListing(listing)
-  assert.deepEqual(
-    built.tables.impact.partitions?.map(p => [p.generation_step, p.files.map(f => f.path).sort()]),
-    manifest.tables.impact.partitions?.map(p => [p.generation_step, p.files.map(f => f.path).sort()]))
 })
 
 test('delta log: add then remove leaves the active files', () => {

@@ -270,7 +270,7 @@ export async function writeSyntheticRun(spec) {
       const cols = {}
       group.forEach((pair, i) => {
         const rows = impactRows(spec, pair, f * perFile + i, step, sortedVariants)
-        for (const k of Object.keys(rows)) (cols[k] ??= []).push(...rows[k])
+        for (const k of Object.keys(rows)) cols[k] = cols[k] ? cols[k].concat(rows[k]) : rows[k]
       })
       const path = `impact/generation_step=${step}/part-${String(f).padStart(5, '0')}-synthetic.c000.zstd.parquet`
       files.push({ path, bytes: writeParquet(join(spec.dir, path), cols, IMPACT_TYPES, pageSize) })
