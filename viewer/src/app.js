@@ -159,6 +159,7 @@ export async function startApp(run) {
       return
     }
     if (seq !== renderSeq) return
+    if (!performance.getEntriesByName('slab').length) performance.mark('slab')
     status.classList.remove('error')
     const layers = Math.max(slab.layers, run.manifest.layers ?? 0)
     if (state.layer >= layers) state.layer = Math.max(0, layers - 1)

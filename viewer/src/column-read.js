@@ -52,16 +52,41 @@ const utf8 = new TextDecoder()
  * @returns {Promise<Column>}
  */
 export async function readColumnRows(file, group, name, rowStart, rowEnd) {
+  const plan = await planColumn(file, group, name, rowStart, rowEnd)
+  return plan.decode(await fetchMerged(file, plan.refs))
+}
+
+/**
+ * @typedef {object} ColumnPlan the pages one column read needs, and how to decode them
+ * @property {PageRef[]} refs byte ranges to fetch, sorted by offset
+ * @property {(buffers: Uint8Array[]) => Column} decode decodes the fetched ranges (same order as refs)
+ */
+
+/**
+ * Plans the read of rows [rowStart, rowEnd) of a column: which pages (from the offset index, or
+ * the whole chunk without one). Fetching is left to the caller, so that the pages of several
+ * columns can share requests.
+ *
+ * @param {ParquetFile} file
+ * @param {number} group
+ * @param {string} name
+ * @param {number} rowStart
+ * @param {number} rowEnd
+ * @returns {Promise<ColumnPlan>}
+ */
+export async function planColumn(file, group, name, rowStart, rowEnd) {
   const chunk = columnChunk(file, group, name)
-  const meta = chunk?.meta_data
-  if (!chunk || !meta) throw new Error(`parquet file ${file.source.name} has no column ${name}`)
+  const chunkMeta = chunk?.meta_data
+  if (!chunk || !chunkMeta) throw new Error(`parquet file ${file.source.name} has no column ${name}`)
+  const meta = chunkMeta
   const schemaPath = file.schemaPath(name)
   const element = schemaPath[schemaPath.length - 1].element
-  const kind = meta.type === 'BYTE_ARRAY' ? 'string'
+  const kindOrNone = meta.type === 'BYTE_ARRAY' ? 'string'
     : meta.type === 'INT32' ? 'int'
       : meta.type === 'FLOAT' || meta.type === 'DOUBLE' ? 'float'
         : undefined
-  if (!kind) throw new Error(`parquet column ${name} in ${file.source.name} has unsupported type ${meta.type}`)
+  if (!kindOrNone) throw new Error(`parquet column ${name} in ${file.source.name} has unsupported type ${meta.type}`)
+  const kind = kindOrNone
   const decoder = {
     pathInSchema: meta.path_in_schema, type: meta.type, element, schemaPath, codec: meta.codec,
     parsers: DEFAULT_PARSERS, compressors,
@@ -94,7 +119,13 @@ export async function readColumnRows(file, group, name, rowStart, rowEnd) {
     pages = [{ offset: chunkStart, size: chunkEnd - chunkStart, firstRow: -1 }]
   }
   const wanted = dictPage ? [dictPage, ...pages] : pages
-  const buffers = await fetchMerged(file, wanted)
+  return { refs: wanted, decode: buffers => decodePages(buffers) }
+
+  /**
+   * @param {Uint8Array[]} buffers
+   * @returns {Column}
+   */
+  function decodePages(buffers) {
 
   /** @type {Column} */
   const out = kind === 'string' ? { kind, codes: new Int32Array(rowEnd - rowStart).fill(-1), dict: [] }
@@ -173,6 +204,7 @@ export async function readColumnRows(file, group, name, rowStart, rowEnd) {
     }
   }
   return out
+  }
 }
 
 /**
@@ -180,13 +212,15 @@ export async function readColumnRows(file, group, name, rowStart, rowEnd) {
  * per ref, in order.
  *
  * @param {ParquetFile} file
- * @param {PageRef[]} refs sorted by offset
+ * @param {PageRef[]} refs any order
  * @returns {Promise<Uint8Array[]>}
  */
-async function fetchMerged(file, refs) {
+export async function fetchMerged(file, refs) {
   /** @type {{ start: number, end: number, refs: number[] }[]} */
   const groups = []
-  refs.forEach((ref, i) => {
+  const order = refs.map((_, i) => i).sort((a, b) => refs[a].offset - refs[b].offset)
+  order.forEach(i => {
+    const ref = refs[i]
     const last = groups[groups.length - 1]
     if (last && ref.offset - last.end <= MERGE_GAP) {
       last.end = Math.max(last.end, ref.offset + ref.size)

@@ -89,11 +89,19 @@ export function renderGrid(o) {
     cell.style.gridRow = String(t.row + 1)
     cell.style.gridColumn = String(t.col + 1)
     cell.style.background = Number.isFinite(v) ? css('image', o.scale.norm(v), o.opacity) : 'transparent'
-    cell.addEventListener('mouseenter', () => o.onHover(t.position))
-    cell.addEventListener('mouseleave', () => o.onHover(null))
-    cell.addEventListener('click', () => o.onClick(t.position))
     cells.append(cell)
   }
+  // one listener per grid, not per cell
+  const position = (/** @type {Event} */ e) => {
+    const pos = /** @type {HTMLElement} */ (e.target).dataset?.pos
+    return pos === undefined ? null : Number(pos)
+  }
+  cells.addEventListener('mouseover', e => o.onHover(position(e)))
+  cells.addEventListener('mouseleave', () => o.onHover(null))
+  cells.addEventListener('click', e => {
+    const p = position(e)
+    if (p !== null) o.onClick(p)
+  })
   box.append(cells)
   return el('figure', { class: 'grid-panel' }, el('figcaption', {}, o.title), box)
 }

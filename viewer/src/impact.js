@@ -10,7 +10,7 @@
  * Opened files and slabs are cached.
  */
 import { fetchStats } from './bytes.js'
-import { INT_NULL, readColumnRows } from './column-read.js'
+import { INT_NULL, fetchMerged, planColumn } from './column-read.js'
 import { columnChunk, columnIndex, offsetIndex, openParquet } from './parquet-file.js'
 
 /**
@@ -69,6 +69,18 @@ export function runFile(run, path, bytes) {
     cache.set(path, f)
   }
   return f
+}
+
+/**
+ * Starts opening (footer and page indexes) every file of a step, so that the first slab does not
+ * wait for them; call it as soon as the manifest is known.
+ *
+ * @param {Run | { files: Run['files'], manifest: Run['manifest'] }} run
+ * @param {number} step
+ */
+export function openStep(run, step) {
+  const partition = run.manifest.tables.impact.partitions?.find(p => p.generation_step === step)
+  for (const f of partition?.files ?? []) runFile(/** @type {Run} */ (run), f.path, f.bytes).catch(() => {})
 }
 
 /**
@@ -195,8 +207,15 @@ async function readGroup(file, group, pairId, variant) {
   for (const [name, value] of [['pair_id', pairId], ['variant', variant]]) {
     ranges = intersect(ranges, await pageRanges(file, group, name, value, numRows))
   }
-  return Promise.all(ranges.map(async ([start, end]) => {
-    const cols = await Promise.all(SLAB_COLUMNS.map(name => readColumnRows(file, group, name, start, end)))
+  // plan every column of every range first, then fetch all their pages in as few requests as
+  // possible (neighbouring pages of different columns share one request)
+  const plans = await Promise.all(ranges.map(([start, end]) => Promise.all(SLAB_COLUMNS.map(name => planColumn(file, group, name, start, end)))))
+  const refs = plans.flat().flatMap(p => p.refs)
+  const buffers = await fetchMerged(file, refs)
+  let next = 0
+  const decoded = plans.map(cols => cols.map(p => p.decode(buffers.slice(next, next += p.refs.length))))
+  return ranges.map(([start, end], r) => {
+    const cols = decoded[r]
     /** @type {Record<string, Column>} */
     const c = Object.fromEntries(SLAB_COLUMNS.map((n, i) => [n, cols[i]]))
     const pair = /** @type {StringColumn} */ (c.pair_id)
@@ -227,7 +246,7 @@ async function readGroup(file, group, pairId, variant) {
       out.cosine.push(cos[i])
     }
     return out
-  }))
+  })
 }
 
 /**

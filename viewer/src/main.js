@@ -10,6 +10,7 @@ import { byId, el } from './dom.js'
 import { fetchStats, resetFetchStats } from './bytes.js'
 import { diskRunFiles, openRun, urlRunFiles } from './run.js'
 import { startApp } from './app.js'
+import { openStep } from './impact.js'
 
 /**
  * @typedef {import('./run.js').RunFiles} RunFiles
@@ -29,7 +30,11 @@ async function open(files) {
   const message = byId('landing-message', HTMLElement)
   message.textContent = `Opening ${files.label}…`
   try {
-    const run = await openRun(files)
+    // open the first step's files while the small tables load
+    const run = await openRun(files, manifest => {
+      const first = manifest.tables.impact.partitions?.[0]
+      if (first) openStep({ files, manifest }, first.generation_step)
+    })
     debug.run = run
     landing.hidden = true
     byId('app', HTMLElement).hidden = false
@@ -83,21 +88,22 @@ async function entriesFromDrop(dt) {
 }
 
 /**
- * Whether a run answers at `base` (its _manifest.json or a Delta impact table).
+ * The run files at `base` when a manifest answers there (fetched once and kept for openRun).
  *
  * @param {string} base
- * @returns {Promise<boolean>}
+ * @returns {Promise<RunFiles | undefined>}
  */
 async function runAt(base) {
+  const files = urlRunFiles(base)
   try {
-    const res = await fetch(new URL('_manifest.json', new URL(base, location.href)).href, { method: 'HEAD', cache: 'no-cache' })
-    return res.ok
+    return await files.text('_manifest.json') === undefined ? undefined : files
   } catch {
-    return false
+    return undefined
   }
 }
 
 function main() {
+  performance.mark('script')
   const input = byId('folder-input', HTMLInputElement)
   const pick = () => input.click()
   byId('open-btn', HTMLButtonElement).addEventListener('click', pick)
@@ -127,7 +133,8 @@ function main() {
   } else if (location.protocol === 'http:' || location.protocol === 'https:') {
     void (async () => {
       for (const base of ['../', './']) {
-        if (await runAt(base)) return open(urlRunFiles(base))
+        const files = await runAt(base)
+        if (files) return open(files)
       }
       byId('landing-message', HTMLElement).replaceChildren(el('span', {}, 'No run next to this page. Choose a run folder, drop it here, or give its URL.'))
     })()

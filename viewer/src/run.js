@@ -65,14 +65,22 @@ import { compressors, initZstd } from './zstd.js'
 export function urlRunFiles(base) {
   const root = new URL(base.endsWith('/') ? base : `${base}/`, location.href)
   const url = (/** @type {string} */ path) => new URL(path.split('/').map(encodeURIComponent).join('/'), root).href
+  /** @type {Map<string, Promise<string | undefined>>} */
+  const texts = new Map()
   return {
     label: root.href,
     listing: undefined,
-    async text(path) {
-      const res = await fetch(url(path), { cache: 'no-cache' })
-      if (res.status === 404) return undefined
-      if (!res.ok) throw new Error(`Cannot read ${path}: HTTP ${res.status}`)
-      return res.text()
+    text(path) {
+      let t = texts.get(path)
+      if (!t) {
+        t = fetch(url(path), { cache: 'no-cache' }).then(res => {
+          if (res.status === 404) return undefined
+          if (!res.ok) throw new Error(`Cannot read ${path}: HTTP ${res.status}`)
+          return res.text()
+        })
+        texts.set(path, t)
+      }
+      return t
     },
     async source(path, bytes) {
       if (bytes === undefined) {
@@ -133,9 +141,10 @@ export function diskRunFiles(entries) {
  * Opens a run: reads (or builds) the manifest, resolves Delta tables, and reads the small tables.
  *
  * @param {RunFiles} files
+ * @param {(manifest: Manifest) => void} [onManifest] called as soon as the manifest is known
  * @returns {Promise<Run>}
  */
-export async function openRun(files) {
+export async function openRun(files, onManifest) {
   const [text] = await Promise.all([files.text('_manifest.json'), initZstd()])
   /** @type {Manifest} */
   let manifest
@@ -146,7 +155,9 @@ export async function openRun(files) {
   } else {
     throw new Error(`Cannot open run at ${files.label}: no _manifest.json there`)
   }
+  performance.mark('manifest')
   await resolveDelta(manifest, files)
+  onManifest?.(manifest)
   const [pairs, steps, errors] = await Promise.all([
     readTable(files, manifest.tables.pairs?.files),
     readTable(files, manifest.tables.steps?.files),
@@ -165,6 +176,7 @@ export async function openRun(files) {
     stepsByPair.get(row.pair_id)?.push(row)
   }
   for (const list of stepsByPair.values()) list.sort((a, b) => a.generation_step - b.generation_step)
+  performance.mark('small-tables')
   return {
     files,
     manifest,
