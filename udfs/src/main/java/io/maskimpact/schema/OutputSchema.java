@@ -1,0 +1,199 @@
+package io.maskimpact.schema;
+
+import java.util.List;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The output contract of a run: table names, column names, column types and the sort key
+ * (DESIGN.md section 4).
+ *
+ * <p>Every writer, reader, test, notebook and the viewer's mirror of this list use these
+ * constants; a column name is never spelled out anywhere else. Column order in the
+ * {@code StructType}s is the order in the files and in CSV exports. Layout of a run folder:
+ *
+ * <pre>
+ * &lt;out&gt;/impact/generation_step=&lt;t&gt;/part-*.zstd.parquet   long table, one row per
+ *                                                     (pair, step, layer, token, variant)
+ * &lt;out&gt;/pairs/   one row per pair and run (status ok or error)
+ * &lt;out&gt;/steps/   one row per pair, run and generation step
+ * &lt;out&gt;/errors/  one row per rejected input (a pair may have several: duplicates)
+ * &lt;out&gt;/_manifest.json  written last: run metadata and every table's files
+ * </pre>
+ */
+public final class OutputSchema {
+
+    /** The long table of distances. */
+    public static final String IMPACT = "impact";
+    /** One row per analysed or rejected pair. */
+    public static final String PAIRS = "pairs";
+    /** One row per generation step of an analysed pair. */
+    public static final String STEPS = "steps";
+    /** One row per rejection. */
+    public static final String ERRORS = "errors";
+    /** The tables in the order a run writes them; {@link #PAIRS} is last because it marks pairs complete. */
+    public static final List<String> TABLES = List.of(IMPACT, STEPS, ERRORS, PAIRS);
+
+    /** Run metadata and file listing, written after every table is committed. */
+    public static final String MANIFEST_FILE = "_manifest.json";
+    /** Per-run records written when a run starts; lets {@code --mode resume} find an unfinished run. */
+    public static final String RUNS_DIR = "_runs";
+    /** Spreadsheet export folder ({@code --csv}). */
+    public static final String CSV_DIR = "csv";
+
+    // ---- shared columns
+    public static final String RUN_ID = "run_id";
+    public static final String PAIR_ID = "pair_id";
+    public static final String GENERATION_STEP = "generation_step";
+
+    // ---- impact
+    public static final String LAYER = "layer";
+    public static final String TOKEN_POSITION = "token_position";
+    public static final String TOKEN_MASKED = "token_masked";
+    public static final String TOKEN_KIND = "token_kind";
+    public static final String PATCH_ROW = "patch_row";
+    public static final String PATCH_COL = "patch_col";
+    public static final String VARIANT = "variant";
+    public static final String L2_DISTANCE = "l2_distance";
+    public static final String COSINE_DISTANCE = "cosine_distance";
+
+    // ---- pairs
+    public static final String IMAGE = "image";
+    public static final String IMAGE_URI = "image_uri";
+    public static final String QUESTION = "question";
+    public static final String ANSWER = "answer";
+    public static final String STATUS = "status";
+    public static final String MODEL = "model";
+    public static final String MASK_MODE = "mask_mode";
+    public static final String MAX_NEW_TOKENS = "max_new_tokens";
+    public static final String GRID_ROWS = "grid_rows";
+    public static final String GRID_COLS = "grid_cols";
+    public static final String TOKEN_COUNT = "token_count";
+    public static final String NUM_LAYERS = "num_layers";
+    public static final String STEPS_DONE = "steps";
+    public static final String IMPACT_ROWS = "impact_rows";
+    public static final String SECONDS = "seconds";
+
+    /** {@link #STATUS} of an analysed pair. */
+    public static final String STATUS_OK = "ok";
+    /** {@link #STATUS} of a pair that has an {@link #ERRORS} row instead of impact rows. */
+    public static final String STATUS_ERROR = "error";
+
+    // ---- steps
+    public static final String GENERATED_TOKEN_ID = "generated_token_id";
+    public static final String GENERATED_TOKEN = "generated_token";
+    public static final String GENERATED_PROB = "generated_prob";
+    public static final String SEQUENCE_LENGTH = "sequence_length";
+
+    // ---- errors
+    public static final String STAGE = "stage";
+    public static final String ERROR_CLASS = "error_class";
+    public static final String MESSAGE = "message";
+
+    /** The {@link #ERRORS} stage of manifest-level rejections (duplicate or missing ids, bad values). */
+    public static final String STAGE_MANIFEST = "manifest";
+    /** The {@link #ERRORS} stage of image reading and decoding. */
+    public static final String STAGE_IMAGE = "image";
+    /** The {@link #ERRORS} stage of prompt building (empty question, too long for the model). */
+    public static final String STAGE_PROMPT = "prompt";
+    /** The {@link #ERRORS} stage of the model's forward passes and the measurement. */
+    public static final String STAGE_ANALYSIS = "analysis";
+
+    /**
+     * The order of rows inside every {@code impact} file: a pair's rows are contiguous, and
+     * within a pair one variant's layer-by-token block is contiguous, which is what a heatmap
+     * reads and what makes dictionary and run-length encoding effective.
+     */
+    public static final List<String> IMPACT_SORT_KEY = List.of(PAIR_ID, VARIANT, LAYER, TOKEN_POSITION);
+
+    /** {@code impact}; {@link #GENERATION_STEP} is the partition column. */
+    public static final StructType IMPACT_SCHEMA = struct(
+            field(RUN_ID, DataTypes.StringType, false),
+            field(PAIR_ID, DataTypes.StringType, false),
+            field(GENERATION_STEP, DataTypes.IntegerType, false),
+            field(LAYER, DataTypes.IntegerType, false),
+            field(TOKEN_POSITION, DataTypes.IntegerType, false),
+            field(TOKEN_MASKED, DataTypes.StringType, false),
+            field(TOKEN_KIND, DataTypes.StringType, false),
+            field(PATCH_ROW, DataTypes.IntegerType, true),
+            field(PATCH_COL, DataTypes.IntegerType, true),
+            field(VARIANT, DataTypes.StringType, false),
+            field(L2_DISTANCE, DataTypes.FloatType, false),
+            field(COSINE_DISTANCE, DataTypes.FloatType, false));
+
+    /** {@code pairs}: one row per distinct pair and run; nulls where the pair failed before the value was known. */
+    public static final StructType PAIRS_SCHEMA = struct(
+            field(RUN_ID, DataTypes.StringType, false),
+            field(PAIR_ID, DataTypes.StringType, false),
+            field(IMAGE, DataTypes.StringType, true),
+            field(IMAGE_URI, DataTypes.StringType, true),
+            field(QUESTION, DataTypes.StringType, true),
+            field(ANSWER, DataTypes.StringType, true),
+            field(STATUS, DataTypes.StringType, false),
+            field(MODEL, DataTypes.StringType, true),
+            field(MASK_MODE, DataTypes.StringType, false),
+            field(MAX_NEW_TOKENS, DataTypes.IntegerType, false),
+            field(GRID_ROWS, DataTypes.IntegerType, true),
+            field(GRID_COLS, DataTypes.IntegerType, true),
+            field(TOKEN_COUNT, DataTypes.IntegerType, true),
+            field(NUM_LAYERS, DataTypes.IntegerType, true),
+            field(STEPS_DONE, DataTypes.IntegerType, false),
+            field(IMPACT_ROWS, DataTypes.LongType, false),
+            field(SECONDS, DataTypes.FloatType, false));
+
+    /** {@code steps}: what the model generated at each step, and how many impact rows the step has. */
+    public static final StructType STEPS_SCHEMA = struct(
+            field(RUN_ID, DataTypes.StringType, false),
+            field(PAIR_ID, DataTypes.StringType, false),
+            field(GENERATION_STEP, DataTypes.IntegerType, false),
+            field(GENERATED_TOKEN_ID, DataTypes.IntegerType, false),
+            field(GENERATED_TOKEN, DataTypes.StringType, false),
+            field(GENERATED_PROB, DataTypes.FloatType, false),
+            field(SEQUENCE_LENGTH, DataTypes.IntegerType, false),
+            field(IMPACT_ROWS, DataTypes.LongType, false));
+
+    /** {@code errors}: {@link #PAIR_ID} is null when the manifest row had no usable id. */
+    public static final StructType ERRORS_SCHEMA = struct(
+            field(RUN_ID, DataTypes.StringType, false),
+            field(PAIR_ID, DataTypes.StringType, true),
+            field(STAGE, DataTypes.StringType, false),
+            field(ERROR_CLASS, DataTypes.StringType, false),
+            field(MESSAGE, DataTypes.StringType, false));
+
+    private OutputSchema() {
+    }
+
+    /**
+     * @param table one of {@link #TABLES}
+     * @return its schema
+     * @throws IllegalArgumentException for an unknown table
+     */
+    public static StructType schema(String table) {
+        return switch (table) {
+            case IMPACT -> IMPACT_SCHEMA;
+            case PAIRS -> PAIRS_SCHEMA;
+            case STEPS -> STEPS_SCHEMA;
+            case ERRORS -> ERRORS_SCHEMA;
+            default -> throw new IllegalArgumentException("Unknown table '" + table + "' (expected one of " + TABLES + ")");
+        };
+    }
+
+    /**
+     * @param table one of {@link #TABLES}
+     * @return its partition columns (only {@code impact} is partitioned)
+     */
+    public static List<String> partitionColumns(String table) {
+        return IMPACT.equals(table) ? List.of(GENERATION_STEP) : List.of();
+    }
+
+    private static StructType struct(StructField... fields) {
+        return new StructType(fields);
+    }
+
+    private static StructField field(String name, DataType type, boolean nullable) {
+        return new StructField(name, type, nullable, Metadata.empty());
+    }
+}
