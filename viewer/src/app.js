@@ -116,6 +116,19 @@ export async function startApp(run) {
     el('span', {}, `${pairIds.length} pairs · ${(run.manifest.tables.impact.partitions ?? []).length} steps · ${variants.length} variants`),
     run.errors.length ? el('span', { class: 'errors', title: run.errors.map(e => `${e.pair_id}: ${e.message}`).join('\n') }, `${run.errors.length} rejected`) : null,
   ].filter(e => e !== null))
+  if (run.runIds.length > 1) {
+    // several runs appended into one folder: choose which one the views show
+    const select = el('select', { id: 'run-select', 'aria-label': 'run', title: 'runs in this folder, oldest first' },
+      ...run.runIds.map(id => el('option', { value: id }, id)))
+    select.value = run.runId
+    select.addEventListener('change', () => {
+      const p = new URLSearchParams()
+      p.set('run_id', select.value)
+      location.hash = p.toString()
+      location.reload()
+    })
+    runInfo.prepend(select)
+  }
   const filterInput = byId('pair-filter', HTMLInputElement)
   filterInput.addEventListener('input', () => { pairFilter = filterInput.value; drawPairs() })
   byId('export-btn', HTMLButtonElement).addEventListener('click', () => {

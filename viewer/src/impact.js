@@ -12,6 +12,7 @@
 import { fetchStats } from './bytes.js'
 import { INT_NULL, fetchMerged, planColumn } from './column-read.js'
 import { columnChunk, columnIndex, offsetIndex, openParquet } from './parquet-file.js'
+import { SLAB_COLUMNS } from './schema.js'
 
 /**
  * @typedef {import('./run.js').Run} Run
@@ -43,8 +44,6 @@ import { columnChunk, columnIndex, offsetIndex, openParquet } from './parquet-fi
  * @property {{ requests: number, bytes: number }} cost what loading it fetched
  */
 
-/** Columns a slab reads. */
-const SLAB_COLUMNS = ['pair_id', 'variant', 'layer', 'token_position', 'token_masked', 'token_kind', 'patch_row', 'patch_col', 'l2_distance', 'cosine_distance']
 
 /** @type {WeakMap<Run, Map<string, Promise<ParquetFile>>>} */
 const openFiles = new WeakMap()
@@ -95,7 +94,7 @@ export function openStep(run, step) {
 export function loadSlab(run, step, pairId, variant) {
   let cache = slabs.get(run)
   if (!cache) slabs.set(run, cache = new Map())
-  const key = JSON.stringify([step, pairId, variant])
+  const key = JSON.stringify([run.runId, step, pairId, variant])
   let s = cache.get(key)
   if (!s) {
     s = readSlab(run, step, pairId, variant)
@@ -115,7 +114,7 @@ export function loadSlab(run, step, pairId, variant) {
  * @returns {boolean}
  */
 export function hasSlab(run, step, pairId, variant) {
-  return !!slabs.get(run)?.has(JSON.stringify([step, pairId, variant]))
+  return !!slabs.get(run)?.has(JSON.stringify([run.runId, step, pairId, variant]))
 }
 
 /**
@@ -131,7 +130,7 @@ async function readSlab(run, step, pairId, variant) {
   if (!partition) throw new Error(`Cannot load step ${step}: the run has no impact partition generation_step=${step}`)
   const parts = await Promise.all(partition.files.map(async f => {
     const file = await runFile(run, f.path, f.bytes)
-    const groups = await Promise.all(file.metadata.row_groups.map((_, g) => readGroup(file, g, pairId, variant)))
+    const groups = await Promise.all(file.metadata.row_groups.map((_, g) => readGroup(file, g, pairId, variant, run.runId)))
     return groups.flat()
   }))
   const chunks = parts.flat()
@@ -191,9 +190,10 @@ async function readSlab(run, step, pairId, variant) {
  * @param {number} group
  * @param {string} pairId
  * @param {string} variant
+ * @param {string} runId keep only this run's rows ('' keeps all)
  * @returns {Promise<SlabChunk[]>}
  */
-async function readGroup(file, group, pairId, variant) {
+async function readGroup(file, group, pairId, variant, runId) {
   const rg = file.metadata.row_groups[group]
   const numRows = Number(rg.num_rows)
   for (const [name, value] of [['pair_id', pairId], ['variant', variant]]) {
@@ -209,7 +209,8 @@ async function readGroup(file, group, pairId, variant) {
   }
   // plan every column of every range first, then fetch all their pages in as few requests as
   // possible (neighbouring pages of different columns share one request)
-  const plans = await Promise.all(ranges.map(([start, end]) => Promise.all(SLAB_COLUMNS.map(name => planColumn(file, group, name, start, end)))))
+  const columns = SLAB_COLUMNS.filter(name => name !== 'run_id' || (runId && file.columnIndexByName.has(name)))
+  const plans = await Promise.all(ranges.map(([start, end]) => Promise.all(columns.map(name => planColumn(file, group, name, start, end)))))
   const refs = plans.flat().flatMap(p => p.refs)
   const buffers = await fetchMerged(file, refs)
   let next = 0
@@ -217,7 +218,9 @@ async function readGroup(file, group, pairId, variant) {
   return ranges.map(([start, end], r) => {
     const cols = decoded[r]
     /** @type {Record<string, Column>} */
-    const c = Object.fromEntries(SLAB_COLUMNS.map((n, i) => [n, cols[i]]))
+    const c = Object.fromEntries(columns.map((n, i) => [n, cols[i]]))
+    const runCol = /** @type {StringColumn | undefined} */ (c.run_id)
+    const runCode = runCol ? runCol.dict.indexOf(runId) : -1
     const pair = /** @type {StringColumn} */ (c.pair_id)
     const vari = /** @type {StringColumn} */ (c.variant)
     const pairCode = pair.dict.indexOf(pairId)
@@ -235,6 +238,7 @@ async function readGroup(file, group, pairId, variant) {
     const cos = values(c.cosine_distance)
     for (let i = 0; i < end - start; i++) {
       if (pair.codes[i] !== pairCode || vari.codes[i] !== variantCode) continue
+      if (runCol && runCol.codes[i] !== runCode) continue
       if (layer[i] === INT_NULL || pos[i] === INT_NULL) continue
       out.layer.push(layer[i])
       out.position.push(pos[i])

@@ -34,7 +34,7 @@ async function open(files) {
     const run = await openRun(files, manifest => {
       const first = manifest.tables.impact.partitions?.[0]
       if (first) openStep({ files, manifest }, first.generation_step)
-    })
+    }, new URLSearchParams(location.hash.slice(1)).get('run_id'))
     debug.run = run
     landing.hidden = true
     byId('app', HTMLElement).hidden = false

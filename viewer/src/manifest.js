@@ -11,7 +11,7 @@
 
 /**
  * @typedef {object} Partition
- * @property {number} generation_step
+ * @property {number} generation_step (the job writes it as `value`; parsing copies it here)
  * @property {FileEntry[]} files
  */
 
@@ -33,6 +33,8 @@
  * @property {string[]} [variants]
  * @property {string[]} [sort_order]
  * @property {string} [created_at]
+ * @property {string} [format] 'parquet' or 'delta' (all tables)
+ * @property {{ run_id: string, model?: string }[]} [runs] every run in the folder, oldest first
  * @property {{ impact: Table, pairs?: Table, steps?: Table, errors?: Table }} tables
  */
 
@@ -54,11 +56,19 @@ export function parseManifest(text) {
   if (!m || typeof m !== 'object') fail('is not an object')
   if (typeof m.run_id !== 'string') fail('has no string run_id')
   if (m.model !== undefined && typeof m.model !== 'string') fail(`has a non-string model (${typeof m.model})`)
+  if (m.runs !== undefined && !Array.isArray(m.runs)) fail('has a runs value that is not a list')
+  m.model ??= m.runs?.at(-1)?.model
   const impact = m.tables?.impact
   if (!impact) fail('has no tables.impact')
-  if (impact.format !== 'delta') {
+  // a Delta run whose manifest lists the active files is read like a Parquet run
+  for (const t of Object.values(m.tables ?? {})) {
+    if (t && typeof t === 'object' && m.format === 'delta' && t.format === undefined && !t.files && !t.partitions) t.format = 'delta'
+  }
+  if (impact.format !== 'delta' || Array.isArray(impact.partitions)) {
+    if (impact.format === 'delta') delete impact.format
     if (!Array.isArray(impact.partitions)) fail('has no tables.impact.partitions array')
     for (const p of impact.partitions) {
+      p.generation_step ??= p.value
       if (!Number.isInteger(p.generation_step)) fail(`has a partition without an integer generation_step (${JSON.stringify(p.generation_step)})`)
       checkFiles(p.files, `tables.impact.partitions[generation_step=${p.generation_step}].files`, fail)
     }
@@ -66,6 +76,7 @@ export function parseManifest(text) {
   }
   for (const name of ['pairs', 'steps', 'errors']) {
     const t = m.tables[name]
+    if (t?.format === 'delta' && Array.isArray(t.files)) delete t.format
     if (t && t.format !== 'delta') checkFiles(t.files, `tables.${name}.files`, fail)
   }
   if (m.variants !== undefined && !(Array.isArray(m.variants) && m.variants.every((/** @type {any} */ v) => typeof v === 'string'))) {

@@ -37,6 +37,7 @@ import { compressors, initZstd } from './zstd.js'
  * @property {number} token_count
  * @property {string} model
  * @property {string} status
+ * @property {string} run_id
  */
 
 /**
@@ -54,6 +55,8 @@ import { compressors, initZstd } from './zstd.js'
  * @property {PairRow[]} pairs
  * @property {Map<string, StepRow[]>} steps by pair, ordered by step
  * @property {Record<string, any>[]} errors
+ * @property {string} runId the run shown ('' when the data has no run ids to tell runs apart)
+ * @property {string[]} runIds every run in the folder, oldest first
  */
 
 /**
@@ -142,9 +145,10 @@ export function diskRunFiles(entries) {
  *
  * @param {RunFiles} files
  * @param {(manifest: Manifest) => void} [onManifest] called as soon as the manifest is known
+ * @param {string | null} [wantedRunId] the run to show when the folder holds several (default: newest)
  * @returns {Promise<Run>}
  */
-export async function openRun(files, onManifest) {
+export async function openRun(files, onManifest, wantedRunId) {
   const [text] = await Promise.all([files.text('_manifest.json'), initZstd()])
   /** @type {Manifest} */
   let manifest
@@ -163,14 +167,19 @@ export async function openRun(files, onManifest) {
     readTable(files, manifest.tables.steps?.files),
     readTable(files, manifest.tables.errors?.files),
   ])
+  // a folder can hold several runs (append mode): show the newest, let the user pick another
+  const runIds = manifest.runs?.map(r => String(r.run_id)) ?? (manifest.run_id ? [manifest.run_id] : [])
+  const newest = wantedRunId && runIds.includes(wantedRunId) ? wantedRunId : manifest.run_id
+  const runId = newest && (runIds.length > 1 || pairs.some(p => p.run_id != null && p.run_id !== newest)) ? newest : ''
   /** @type {Map<string, StepRow[]>} */
   const stepsByPair = new Map()
   for (const s of steps) {
+    if (runId && s.run_id != null && s.run_id !== runId) continue
     const row = {
       pair_id: String(s.pair_id),
       generation_step: Number(s.generation_step),
-      token: String(s.token ?? s.predicted_token ?? s.token_text ?? ''),
-      probability: Number(s.probability ?? s.predicted_prob ?? s.prob ?? NaN),
+      token: String(s.generated_token ?? s.token ?? ''),
+      probability: Number(s.generated_prob ?? s.probability ?? NaN),
     }
     if (!stepsByPair.has(row.pair_id)) stepsByPair.set(row.pair_id, [])
     stepsByPair.get(row.pair_id)?.push(row)
@@ -180,9 +189,12 @@ export async function openRun(files, onManifest) {
   return {
     files,
     manifest,
-    pairs: pairs.map(p => ({
+    runId,
+    runIds,
+    pairs: pairs.filter(p => !runId || p.run_id == null || p.run_id === runId).map(p => ({
+      run_id: p.run_id == null ? '' : String(p.run_id),
       pair_id: String(p.pair_id),
-      image: p.image == null ? '' : String(p.image),
+      image: String(p.image ?? p.image_uri ?? ''),
       question: p.question == null ? '' : String(p.question),
       answer: p.answer == null ? '' : String(p.answer),
       grid_rows: Number(p.grid_rows ?? 0),

@@ -49,7 +49,8 @@ export function defaultState(pairId, step, variant) {
  * @returns {string}
  */
 export function toHash(s) {
-  const p = new URLSearchParams()
+  const p = new URLSearchParams(location.hash.slice(1))
+  for (const k of [...p.keys()]) if (k !== 'run_id') p.delete(k)
   p.set('pair', s.pairId)
   p.set('step', String(s.step))
   p.set('layer', String(s.layer))

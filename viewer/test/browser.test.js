@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url'
 import { ARTIFACTS, FIXTURE, RUN, VIEWER, launch, listFiles, readAll, reference, serveRun, visibleToken } from './helpers.js'
 import { serve } from '../tools/serve.js'
 import { XSS } from './make-fixture.js'
+import { parseManifest } from '../src/manifest.js'
 
 /** @type {import('playwright-core').BrowserContext} */
 let browser
@@ -19,7 +20,7 @@ let site
 /** @type {{ server: import('node:http').Server, url: string }} */
 let fixtureSite
 
-const manifest = JSON.parse(readFileSync(join(RUN, '_manifest.json'), 'utf8'))
+const manifest = parseManifest(readFileSync(join(RUN, '_manifest.json'), 'utf8'))
 const impact = await readAll(RUN, 'impact')
 const pairs = await readAll(RUN, 'pairs')
 
@@ -79,7 +80,7 @@ async function waitView(page, check) {
 test('opens the run served next to it with no console errors, and shows the first pair', async () => {
   const { page, errors } = await openPage(`${site.url}viewer/`)
   const [pairId, step, layer, variant] = await view(page)
-  assert.equal(Number(step), manifest.tables.impact.partitions[0].generation_step)
+  assert.equal(Number(step), manifest.tables.impact.partitions?.[0].generation_step)
   assert.equal(layer, '0')
   assert.ok(pairs.some(p => p.pair_id === pairId), `pair ${pairId} is in the pairs table`)
   assert.ok((manifest.variants ?? [variant]).includes(variant))
@@ -111,7 +112,7 @@ test('the grid shows exactly the vision tokens, the strip the question tokens; s
 
 test('keyboard: arrows change layer and step, M metric, S scaling', async () => {
   const { page, errors } = await openPage(`${site.url}viewer/`)
-  const steps = manifest.tables.impact.partitions.map((/** @type {any} */ p) => p.generation_step)
+  const steps = (manifest.tables.impact.partitions ?? []).map(p => p.generation_step)
   const v0 = await view(page)
   await page.keyboard.press('ArrowRight')
   await waitView(page, v => v[2] === '1')

@@ -191,7 +191,7 @@ function impactRows(spec, pair, pairIndex, step, variants) {
   return cols
 }
 
-/** @type {Record<string, 'STRING' | 'INT32' | 'FLOAT' | 'DOUBLE'>} */
+/** @type {Record<string, 'STRING' | 'INT32' | 'INT64' | 'FLOAT' | 'DOUBLE'>} */
 const IMPACT_TYPES = {
   run_id: 'STRING', pair_id: 'STRING', layer: 'INT32', token_position: 'INT32', token_masked: 'STRING',
   token_kind: 'STRING', patch_row: 'INT32', patch_col: 'INT32', variant: 'STRING',
@@ -203,7 +203,7 @@ const IMPACT_TYPES = {
  *
  * @param {string} path
  * @param {Record<string, any[]>} cols
- * @param {Record<string, 'STRING' | 'INT32' | 'FLOAT' | 'DOUBLE'>} types
+ * @param {Record<string, 'STRING' | 'INT32' | 'INT64' | 'FLOAT' | 'DOUBLE'>} types
  * @param {number} pageSize
  * @returns {number}
  */
@@ -278,23 +278,33 @@ export async function writeSyntheticRun(spec) {
     partitions.push({ generation_step: step, files })
   }
 
-  // pairs: one row per pair
+  // pairs: one row per pair (columns as OutputSchema.PAIRS_SCHEMA)
   const prompt = spec.pairs.map(p => promptTokens(p, spec.promptPad ?? 0))
+  const variantCount = variants.length
+  const impactRowsOf = (/** @type {number} */ i, /** @type {number} */ s) => BigInt(spec.layers * variantCount * (prompt[i].length + s))
   const pairsPath = 'pairs/part-00000-synthetic.c000.zstd.parquet'
   const pairsBytes = writeParquet(join(spec.dir, pairsPath), {
+    run_id: spec.pairs.map(() => spec.runId),
     pair_id: spec.pairs.map(p => p.pairId),
     image: spec.pairs.map(p => p.imageRef ?? `images/${p.pairId}.png`),
+    image_uri: spec.pairs.map(p => `file:///data/vqa/${p.pairId}.png`),
     question: spec.pairs.map(p => p.question),
     answer: spec.pairs.map(p => p.answerTokens.join('')),
+    status: spec.pairs.map(() => 'ok'),
+    model: spec.pairs.map(() => spec.model),
+    mask_mode: spec.pairs.map(() => 'both'),
+    max_new_tokens: spec.pairs.map(() => spec.steps),
     grid_rows: spec.pairs.map(p => p.gridRows),
     grid_cols: spec.pairs.map(p => p.gridCols),
     token_count: spec.pairs.map((p, i) => prompt[i].length + p.answerTokens.length),
-    prompt_length: prompt.map(t => t.length),
-    model: spec.pairs.map(() => spec.model),
-    status: spec.pairs.map(() => 'ok'),
+    num_layers: spec.pairs.map(() => spec.layers),
+    steps: spec.pairs.map(p => p.answerTokens.length),
+    impact_rows: spec.pairs.map((p, i) => p.answerTokens.reduce((n, _, s) => n + impactRowsOf(i, s), 0n)),
+    seconds: spec.pairs.map(() => 1.5),
   }, {
-    pair_id: 'STRING', image: 'STRING', question: 'STRING', answer: 'STRING', grid_rows: 'INT32',
-    grid_cols: 'INT32', token_count: 'INT32', prompt_length: 'INT32', model: 'STRING', status: 'STRING',
+    run_id: 'STRING', pair_id: 'STRING', image: 'STRING', image_uri: 'STRING', question: 'STRING', answer: 'STRING',
+    status: 'STRING', model: 'STRING', mask_mode: 'STRING', max_new_tokens: 'INT32', grid_rows: 'INT32', grid_cols: 'INT32',
+    token_count: 'INT32', num_layers: 'INT32', steps: 'INT32', impact_rows: 'INT64', seconds: 'FLOAT',
   }, pageSize)
   for (const p of spec.pairs) {
     if (p.writeImage !== false) writeImage(p, join(spec.dir, p.imageRef ?? `images/${p.pairId}.png`))
@@ -302,41 +312,54 @@ export async function writeSyntheticRun(spec) {
 
   // steps: one row per pair and step, the token predicted from prompt + `step` tokens
   /** @type {Record<string, any[]>} */
-  const steps = { pair_id: [], generation_step: [], sequence_length: [], token_id: [], token: [], probability: [] }
+  const steps = { run_id: [], pair_id: [], generation_step: [], generated_token_id: [], generated_token: [], generated_prob: [], sequence_length: [], impact_rows: [] }
   spec.pairs.forEach((p, i) => p.answerTokens.forEach((tok, s) => {
+    steps.run_id.push(spec.runId)
     steps.pair_id.push(p.pairId)
     steps.generation_step.push(s)
+    steps.generated_token_id.push(1000 + s)
+    steps.generated_token.push(tok)
+    steps.generated_prob.push(round4(0.95 - 0.2 * s / p.answerTokens.length))
     steps.sequence_length.push(prompt[i].length + s)
-    steps.token_id.push(1000 + s)
-    steps.token.push(tok)
-    steps.probability.push(round4(0.95 - 0.2 * s / p.answerTokens.length))
+    steps.impact_rows.push(impactRowsOf(i, s))
   }))
   const stepsPath = 'steps/part-00000-synthetic.c000.zstd.parquet'
   const stepsBytes = writeParquet(join(spec.dir, stepsPath), steps, {
-    pair_id: 'STRING', generation_step: 'INT32', sequence_length: 'INT32', token_id: 'INT32', token: 'STRING', probability: 'FLOAT',
+    run_id: 'STRING', pair_id: 'STRING', generation_step: 'INT32', generated_token_id: 'INT32', generated_token: 'STRING',
+    generated_prob: 'FLOAT', sequence_length: 'INT32', impact_rows: 'INT64',
   }, pageSize)
 
   const errorsPath = 'errors/part-00000-synthetic.c000.zstd.parquet'
   const errorsBytes = writeParquet(join(spec.dir, errorsPath), {
-    pair_id: ['missing-image'], stage: ['input'], error: ['ImageNotFound'],
+    run_id: [spec.runId], pair_id: ['missing-image'], stage: ['image'], error_class: ['ImageNotFound'],
     message: ['Cannot read image for pair missing-image: file not found (images/none.png)'],
-  }, { pair_id: 'STRING', stage: 'STRING', error: 'STRING', message: 'STRING' }, pageSize)
+  }, { run_id: 'STRING', pair_id: 'STRING', stage: 'STRING', error_class: 'STRING', message: 'STRING' }, pageSize)
 
+  // the manifest in the job's shape (output/RunManifest.java) plus the keys viewer/MANIFEST.md asks for
+  const file = (/** @type {string} */ path, /** @type {number} */ bytes) => ({ path, bytes })
+  const table = (/** @type {string} */ name, /** @type {{ path: string, bytes: number }[]} */ files) =>
+    ({ path: name, bytes: files.reduce((n, f) => n + f.bytes, 0), codecs: ['ZSTD'], files })
   const manifest = {
     format_version: 1,
+    generator: 'mask-impact',
+    written_at: '2026-11-01T00:00:00Z',
     run_id: spec.runId,
+    format: 'parquet',
     model: spec.model,
-    created_at: '2026-11-01T00:00:00Z',
     layers: spec.layers,
     heads: spec.heads,
     variants,
-    metrics: ['l2_distance', 'cosine_distance'],
-    sort_order: ['pair_id', 'variant', 'layer', 'token_position'],
+    sort_key: { impact: ['pair_id', 'variant', 'layer', 'token_position'] },
+    runs: [{ run_id: spec.runId, model: spec.model, started_at: '2026-11-01T00:00:00Z', finished_at: '2026-11-01T00:00:00Z' }],
     tables: {
-      impact: { format: 'parquet', partition_by: ['generation_step'], partitions },
-      pairs: { files: [{ path: pairsPath, bytes: pairsBytes }] },
-      steps: { files: [{ path: stepsPath, bytes: stepsBytes }] },
-      errors: { files: [{ path: errorsPath, bytes: errorsBytes }] },
+      impact: {
+        path: 'impact', bytes: partitions.reduce((n, p) => n + p.files.reduce((m, f) => m + f.bytes, 0), 0), codecs: ['ZSTD'],
+        partition_column: 'generation_step',
+        partitions: partitions.map(p => ({ value: p.generation_step, path: `impact/generation_step=${p.generation_step}`, files: p.files })),
+      },
+      pairs: table('pairs', [file(pairsPath, pairsBytes)]),
+      steps: table('steps', [file(stepsPath, stepsBytes)]),
+      errors: table('errors', [file(errorsPath, errorsBytes)]),
     },
   }
   writeFileSync(join(spec.dir, '_manifest.json'), JSON.stringify(manifest, null, 2) + '\n')
