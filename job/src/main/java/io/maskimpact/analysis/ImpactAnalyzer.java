@@ -1,6 +1,5 @@
 package io.maskimpact.analysis;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.maskimpact.model.DecoderSession;
 import io.maskimpact.model.DecoderShape;
@@ -81,34 +80,16 @@ public final class ImpactAnalyzer implements PairAnalyzer {
     }
 
     private PairImpact generate(PairRequest request, PreparedPrompt prompt, DecoderSession session, NDManager pair) {
-        List<TokenInfo> tokens = new ArrayList<>(prompt.tokens());
         List<StepImpact> steps = new ArrayList<>();
-        List<Integer> answer = new ArrayList<>();
-        int next = -1;
-        for (int step = 0; step < request.maxNewTokens(); step++) {
-            try (NDManager stepManager = pair.newSubManager()) {
-                NDArray input = step == 0 ? prompt.embeddings() : model.embed(next, stepManager);
-                StepTrace trace = session.forward(input, stepManager);
-                NDArray probs = trace.logits().softmax(-1);
-                next = (int) probs.argMax().getLong();
-                String text = model.tokenText(next);
-                steps.add(measure(step, session, trace, tokens, request.maskMode(), next, text, probs.getFloat(next), stepManager));
-                if (model.isStopToken(next)) {
-                    break;
-                }
-                answer.add(next);
-                if (step + 1 < request.maxNewTokens()) {
-                    tokens.add(new TokenInfo(next, text, TokenKind.GENERATED, -1, -1));
-                }
-            }
-        }
-        return new PairImpact(request.pairId(), List.copyOf(tokens), prompt.tokens().size(), prompt.gridRows(),
-                prompt.gridCols(), model.decode(answer.stream().mapToInt(Integer::intValue).toArray()),
-                variantNames, model.shape().numLayers(), List.copyOf(steps));
+        GreedyDecoder.Result result = GreedyDecoder.run(model, session, prompt, request.maxNewTokens(), pair,
+                (step, trace, sequence, predicted, prob, stepManager) -> steps.add(
+                        measure(step, session, trace, sequence, request.maskMode(), predicted, prob, stepManager)));
+        return new PairImpact(request.pairId(), result.tokens(), prompt.tokens().size(), prompt.gridRows(),
+                prompt.gridCols(), model.decode(result.answer()), variantNames, model.shape().numLayers(), List.copyOf(steps));
     }
 
     private StepImpact measure(int step, DecoderSession session, StepTrace trace, List<TokenInfo> tokens, MaskMode mode,
-                               int predicted, String predictedText, float predictedProb, NDManager stepManager) {
+                               int predicted, float predictedProb, NDManager stepManager) {
         int[] positions = maskable(tokens, mode);
         int layers = trace.layers().size();
         int heads = model.shape().numHeads();
@@ -120,7 +101,7 @@ public final class ImpactAnalyzer implements PairAnalyzer {
                 rows.addLayer(layer, positions, heads, options.variants(), out, lt);
             }
         }
-        return new StepImpact(step, session.length(), predicted, predictedText, predictedProb,
+        return new StepImpact(step, session.length(), predicted, model.tokenText(predicted), predictedProb,
                 rows.layer, rows.position, rows.variant, rows.l2, rows.cosine);
     }
 
