@@ -76,13 +76,15 @@ function variantOrder(a, b) {
  * Starts the viewer on an open run.
  *
  * @param {Run} run
+ * @param {string} [firstPairHint] the pair to show first when nothing else is asked for
  * @returns {Promise<void>}
  */
-export async function startApp(run) {
+export async function startApp(run, firstPairHint) {
   const variants = await runVariants(run)
   const pairIds = run.pairs.length ? run.pairs.map(p => p.pair_id) : [...run.steps.keys()]
   if (!pairIds.length) throw new Error('Cannot show run: it has no pairs (pairs table empty or missing)')
-  const firstPair = run.pairs.find(p => p.status === 'ok' || !p.status)?.pair_id ?? pairIds[0]
+  const firstPair = (firstPairHint && pairIds.includes(firstPairHint) ? firstPairHint : undefined)
+    ?? run.pairs.find(p => p.status === 'ok' || !p.status)?.pair_id ?? pairIds[0]
   const initialSteps = pairSteps(run, firstPair)
   /** @type {ViewState} */
   let state = fromHash(defaultState(firstPair, initialSteps[0] ?? 0, variants.includes('Full') ? 'Full' : variants[0]), location.hash)
@@ -211,7 +213,7 @@ export async function startApp(run) {
     const exclude = s.excludeSinks ? sinks : new Set()
     const local = scales(slab, values, s.domain === 'all' ? null : s.layer, s.scaling, exclude)
     const global = s.domain === 'all' ? local : scales(slab, values, null, s.scaling, exclude)
-    const width = Math.max(200, Math.min(460, (grids.clientWidth || 900) / (s.compareLayer === null ? 1 : 2) - 16))
+    const width = Math.max(200, Math.min(560, (grids.clientWidth || 900) / (s.compareLayer === null ? 1 : 2) - 16))
     const imageUrl = pair?.image ? run.files.imageUrl(pair.image) : undefined
     const current = slab
     /** @param {number} layer @param {string} label */

@@ -15,7 +15,7 @@ import { columnChunk, columnIndex, offsetIndex, openParquet } from './parquet-fi
 import { SLAB_COLUMNS } from './schema.js'
 
 /**
- * @typedef {import('./run.js').Run} Run
+ * @typedef {Pick<import('./run.js').Run, 'files' | 'manifest' | 'runId'>} Run what loading needs of a run
  * @typedef {import('./parquet-file.js').ParquetFile} ParquetFile
  * @typedef {import('./column-read.js').Column} Column
  * @typedef {import('./column-read.js').StringColumn} StringColumn
@@ -45,9 +45,11 @@ import { SLAB_COLUMNS } from './schema.js'
  */
 
 
-/** @type {WeakMap<Run, Map<string, Promise<ParquetFile>>>} */
+// caches are keyed by the run's files, so that loads started before the run is fully open
+// (openStep, the speculative first slab) are found again once it is
+/** @type {WeakMap<object, Map<string, Promise<ParquetFile>>>} */
 const openFiles = new WeakMap()
-/** @type {WeakMap<Run, Map<string, Promise<Slab>>>} */
+/** @type {WeakMap<object, Map<string, Promise<Slab>>>} */
 const slabs = new WeakMap()
 
 /**
@@ -59,8 +61,8 @@ const slabs = new WeakMap()
  * @returns {Promise<ParquetFile>}
  */
 export function runFile(run, path, bytes) {
-  let cache = openFiles.get(run)
-  if (!cache) openFiles.set(run, cache = new Map())
+  let cache = openFiles.get(run.files)
+  if (!cache) openFiles.set(run.files, cache = new Map())
   let f = cache.get(path)
   if (!f) {
     f = run.files.source(path, bytes).then(openParquet)
@@ -74,12 +76,30 @@ export function runFile(run, path, bytes) {
  * Starts opening (footer and page indexes) every file of a step, so that the first slab does not
  * wait for them; call it as soon as the manifest is known.
  *
- * @param {Run | { files: Run['files'], manifest: Run['manifest'] }} run
+ * @param {Run} run
  * @param {number} step
  */
 export function openStep(run, step) {
   const partition = run.manifest.tables.impact.partitions?.find(p => p.generation_step === step)
-  for (const f of partition?.files ?? []) runFile(/** @type {Run} */ (run), f.path, f.bytes).catch(() => {})
+  for (const f of partition?.files ?? []) runFile(run, f.path, f.bytes).catch(() => {})
+}
+
+/**
+ * The first pair of a step in file order (the smallest pair_id of its first file, from the
+ * footer statistics), or undefined when the statistics do not say.
+ *
+ * @param {Run} run
+ * @param {number} step
+ * @returns {Promise<string | undefined>}
+ */
+export async function firstPairOf(run, step) {
+  const f = run.manifest.tables.impact.partitions?.find(p => p.generation_step === step)?.files[0]
+  if (!f) return undefined
+  const file = await runFile(run, f.path, f.bytes)
+  if (!file.metadata.row_groups.length) return undefined
+  const stats = columnChunk(file, 0, 'pair_id')?.meta_data?.statistics
+  const min = /** @type {unknown} */ (stats?.min_value ?? stats?.min)
+  return typeof min === 'string' && stats?.is_min_value_exact !== false ? min : undefined
 }
 
 /**
@@ -92,8 +112,8 @@ export function openStep(run, step) {
  * @returns {Promise<Slab>}
  */
 export function loadSlab(run, step, pairId, variant) {
-  let cache = slabs.get(run)
-  if (!cache) slabs.set(run, cache = new Map())
+  let cache = slabs.get(run.files)
+  if (!cache) slabs.set(run.files, cache = new Map())
   const key = JSON.stringify([run.runId, step, pairId, variant])
   let s = cache.get(key)
   if (!s) {
@@ -114,7 +134,7 @@ export function loadSlab(run, step, pairId, variant) {
  * @returns {boolean}
  */
 export function hasSlab(run, step, pairId, variant) {
-  return !!slabs.get(run)?.has(JSON.stringify([run.runId, step, pairId, variant]))
+  return !!slabs.get(run.files)?.has(JSON.stringify([run.runId, step, pairId, variant]))
 }
 
 /**

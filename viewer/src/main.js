@@ -10,7 +10,7 @@ import { byId, el } from './dom.js'
 import { fetchStats, resetFetchStats } from './bytes.js'
 import { diskRunFiles, openRun, urlRunFiles } from './run.js'
 import { startApp } from './app.js'
-import { openStep } from './impact.js'
+import { firstPairOf, loadSlab, openStep } from './impact.js'
 
 /**
  * @typedef {import('./run.js').RunFiles} RunFiles
@@ -30,15 +30,25 @@ async function open(files) {
   const message = byId('landing-message', HTMLElement)
   message.textContent = `Opening ${files.label}…`
   try {
-    // open the first step's files while the small tables load
+    // while the small tables load: open the first step's files and, for a one-run folder opened
+    // without a chosen view, load the first pair's slab (its id comes from the footer statistics)
+    /** @type {Promise<string | undefined>} */
+    let hint = Promise.resolve(undefined)
     const run = await openRun(files, manifest => {
       const first = manifest.tables.impact.partitions?.[0]
-      if (first) openStep({ files, manifest }, first.generation_step)
+      if (!first) return
+      const early = { files, manifest, runId: '' }
+      openStep(early, first.generation_step)
+      if (location.hash || (manifest.runs?.length ?? 1) > 1 || !manifest.variants?.includes('Full')) return
+      hint = firstPairOf(early, first.generation_step).then(pairId => {
+        if (pairId) loadSlab(early, first.generation_step, pairId, 'Full').catch(() => {})
+        return pairId
+      }).catch(() => undefined)
     }, new URLSearchParams(location.hash.slice(1)).get('run_id'))
     debug.run = run
     landing.hidden = true
     byId('app', HTMLElement).hidden = false
-    await startApp(run)
+    await startApp(run, await hint)
   } catch (e) {
     console.warn(e)
     landing.hidden = false

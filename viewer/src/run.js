@@ -149,7 +149,8 @@ export function diskRunFiles(entries) {
  * @returns {Promise<Run>}
  */
 export async function openRun(files, onManifest, wantedRunId) {
-  const [text] = await Promise.all([files.text('_manifest.json'), initZstd()])
+  const zstd = initZstd() // compiles while the manifest and the footers load; only page reads need it
+  const text = await files.text('_manifest.json')
   /** @type {Manifest} */
   let manifest
   if (text !== undefined) manifest = parseManifest(text)
@@ -162,6 +163,7 @@ export async function openRun(files, onManifest, wantedRunId) {
   performance.mark('manifest')
   await resolveDelta(manifest, files)
   onManifest?.(manifest)
+  await zstd
   const [pairs, steps, errors] = await Promise.all([
     readTable(files, manifest.tables.pairs?.files),
     readTable(files, manifest.tables.steps?.files),

@@ -103,6 +103,10 @@ test('the grid shows exactly the vision tokens, the strip the question tokens; s
   const pair = pairs.find(p => p.pair_id === pairId)
   assert.equal(await page.locator('[data-testid=question]').textContent(), pair?.question)
   mkdirSync(ARTIFACTS, { recursive: true })
+  // a middle layer, a selected patch and a compared layer make a screenshot worth looking at
+  const layers = manifest.layers ?? 2
+  for (let i = 0; i < Math.floor(layers / 2); i++) await page.keyboard.press('ArrowRight')
+  await waitView(page, v => v[2] === String(Math.floor(layers / 2)))
   await page.locator('.cell').nth(Math.floor(vision.length / 2)).click()
   await page.waitForTimeout(300)
   await page.screenshot({ path: join(ARTIFACTS, 'grid-view.png'), fullPage: true })
