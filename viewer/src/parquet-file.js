@@ -81,7 +81,13 @@ export async function openParquet(source) {
  */
 export async function readRange(file, start, end) {
   if (start >= file.tailStart) return file.tail.slice(start - file.tailStart, end - file.tailStart)
-  return file.source.slice(start, end)
+  if (end <= file.tailStart) return file.source.slice(start, end)
+  // straddles the tail: fetch only the part before it
+  const head = new Uint8Array(await file.source.slice(start, file.tailStart))
+  const out = new Uint8Array(end - start)
+  out.set(head, 0)
+  out.set(new Uint8Array(file.tail, 0, end - file.tailStart), head.length)
+  return out.buffer
 }
 
 /**
