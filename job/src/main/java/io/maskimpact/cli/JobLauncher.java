@@ -1,0 +1,81 @@
+package io.maskimpact.cli;
+
+import io.maskimpact.run.JobConf;
+import io.maskimpact.run.JobConfException;
+import io.maskimpact.run.MaskImpactJob;
+import io.maskimpact.run.RunReport;
+import io.maskimpact.run.RunSetupException;
+import io.maskimpact.run.SparkSessions;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the job for a command: resolves settings, starts (or joins) Spark, runs, prints the
+ * summary and maps the outcome to an exit code. A session this class started is stopped at the
+ * end; one that was already running (tests, notebooks) is left running.
+ */
+final class JobLauncher {
+    private static final Logger LOG = LoggerFactory.getLogger(JobLauncher.class);
+
+    private JobLauncher() {
+    }
+
+    /**
+     * @param cli command-line values by setting key
+     * @param command the command's name, for messages
+     * @param out where the summary goes
+     * @param err where progress and errors go
+     * @return the resolved settings, or null after printing a usage error
+     */
+    static JobConf.Resolved resolve(Map<String, String> cli, String command, PrintWriter err) {
+        try {
+            return JobConf.resolve(cli, new SparkConf());
+        } catch (JobConfException e) {
+            usage(err, command, e.getMessage());
+            return null;
+        }
+    }
+
+    static void usage(PrintWriter err, String command, String message) {
+        err.println(message);
+        err.println("Try 'mask-impact " + command + " --help' for the options.");
+        err.flush();
+    }
+
+    /**
+     * @param resolved the run's settings
+     * @param out where the summary goes
+     * @param err where progress and errors go
+     * @return the exit code
+     */
+    static int launch(JobConf.Resolved resolved, PrintWriter out, PrintWriter err) {
+        boolean owned = !SparkSessions.exists();
+        SparkSession spark = null;
+        try {
+            spark = SparkSessions.getOrCreate(resolved.conf(), resolved.sparkSettings());
+            RunReport report = new MaskImpactJob(spark, resolved, err).run();
+            err.flush();
+            report.lines().forEach(out::println);
+            out.flush();
+            return report.runPairsOk() > 0 ? ExitCodes.OK : ExitCodes.NOTHING_ANALYSED;
+        } catch (RunSetupException e) {
+            err.println(e.getMessage());
+            err.flush();
+            return ExitCodes.CANNOT_START;
+        } catch (IOException e) {
+            LOG.error("Run failed", e);
+            err.println("Cannot write to " + resolved.conf().out() + ": " + e.getMessage());
+            err.flush();
+            return ExitCodes.SOFTWARE;
+        } finally {
+            if (owned && spark != null) {
+                spark.stop();
+            }
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package io.maskimpact.input;
+
+import io.maskimpact.analysis.PairException;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Reads an image through Hadoop's FileSystem ({@code file:}, {@code hdfs:}, {@code s3a:} alike)
+ * and decodes it into an 8-bit RGB {@link BufferedImage}.
+ *
+ * <p>Every failure is a {@link PairException} with stage {@code image} and one line that says
+ * what is wrong: file not found, empty, larger than {@code maxBytes}, not an image, corrupt or
+ * truncated (including decoder warnings such as a JPEG's premature end, which ImageIO otherwise
+ * only reports on the side). Memory stays bounded: files over {@code maxBytes} are rejected
+ * before reading, and images over {@code maxPixels} are decoded with subsampling, so a
+ * 20000x20000 image is read at a fraction of its size. Grayscale (8 or 16 bit), palette,
+ * 16-bit and alpha images are converted to RGB (alpha over white); gray values are copied, not
+ * colour-managed, so a gray level stays the same number.
+ *
+ * <p>Not thread-safe across calls only in the sense that each call opens its own streams; one
+ * loader per task is the intended use.
+ */
+public final class ImageLoader {
+    /** Default bound on an image file's size. */
+    public static final long DEFAULT_MAX_BYTES = 64L << 20;
+    /** Default bound on decoded pixels (about 5000x5000); larger images are subsampled to fit. */
+    public static final long DEFAULT_MAX_PIXELS = 25_000_000L;
+
+    private final Configuration conf;
+    private final long maxBytes;
+    private final long maxPixels;
+
+    /**
+     * @param conf Hadoop configuration (credentials and file system settings)
+     * @param maxBytes files larger than this are rejected
+     * @param maxPixels images with more pixels are decoded with subsampling
+     */
+    public ImageLoader(Configuration conf, long maxBytes, long maxPixels) {
+        this.conf = conf;
+        this.maxBytes = maxBytes;
+        this.maxPixels = maxPixels;
+    }
+
+    /**
+     * @param pairId the pair, for messages
+     * @param uri the image's absolute URI
+     * @return the image as {@link BufferedImage#TYPE_INT_RGB}
+     * @throws PairException with stage {@code image} when it cannot be read or decoded
+     */
+    public BufferedImage load(String pairId, String uri) throws PairException {
+        byte[] bytes = readBytes(pairId, uri);
+        try (ImageInputStream iis = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(iis);
+            if (!readers.hasNext()) {
+                throw InputErrors.notAnImage(pairId, uri);
+            }
+            ImageReader reader = readers.next();
+            List<String> warnings = new ArrayList<>();
+            try {
+                reader.setInput(iis, true, true);
+                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+                ImageReadParam param = reader.getDefaultReadParam();
+                if (pixels > maxPixels) {
+                    int step = (int) Math.ceil(Math.sqrt((double) pixels / maxPixels));
+                    param.setSourceSubsampling(step, step, 0, 0);
+                }
+                BufferedImage image = reader.read(0, param);
+                if (!warnings.isEmpty()) {
+                    throw InputErrors.imageCorrupt(pairId, uri, warnings.get(0), null);
+                }
+                if (image == null || image.getWidth() < 1 || image.getHeight() < 1) {
+                    throw InputErrors.imageCorrupt(pairId, uri, "no pixels", null);
+                }
+                return toRgb(image);
+            } finally {
+                reader.dispose();
+            }
+        } catch (PairException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // ImageIO reports truncation as IIOException, EOFException or, for some PNGs, runtime exceptions
+            throw InputErrors.imageCorrupt(pairId, uri, InputErrors.oneLine(e), e);
+        }
+    }
+
+    private byte[] readBytes(String pairId, String uri) throws PairException {
+        Path path = new Path(uri);
+        try {
+            FileSystem fs = path.getFileSystem(conf);
+            FileStatus status = fs.getFileStatus(path);
+            if (status.isDirectory()) {
+                throw InputErrors.imageUnreadable(pairId, uri, new IOException("it is a folder"));
+            }
+            long len = status.getLen();
+            if (len == 0) {
+                throw InputErrors.imageEmpty(pairId, uri);
+            }
+            if (len > maxBytes) {
+                throw InputErrors.imageTooLarge(pairId, uri, len, maxBytes);
+            }
+            try (InputStream in = fs.open(path)) {
+                return in.readNBytes((int) len);
+            }
+        } catch (FileNotFoundException e) {
+            throw InputErrors.imageNotFound(pairId, uri);
+        } catch (IOException | IllegalArgumentException e) {
+            throw InputErrors.imageUnreadable(pairId, uri, e);
+        }
+    }
+
+    /**
+     * @param src any decoded image
+     * @return the same pixels as 8-bit RGB; {@code src} itself when it already is
+     */
+    static BufferedImage toRgb(BufferedImage src) {
+        if (src.getType() == BufferedImage.TYPE_INT_RGB) {
+            return src;
+        }
+        int w = src.getWidth();
+        int h = src.getHeight();
+        BufferedImage dst = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Raster raster = src.getRaster();
+        int bands = raster.getNumBands();
+        boolean gray = src.getColorModel().getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_GRAY
+                && bands <= 2;
+        if (gray) {
+            // copy gray levels as numbers: drawing a linear-gray image into sRGB would change them
+            int bits = src.getColorModel().getComponentSize(0);
+            int max = (1 << bits) - 1;
+            int[] px = new int[bands];
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    raster.getPixel(x, y, px);
+                    double v = px[0] * 255.0 / max;
+                    if (bands == 2) {
+                        double a = px[1] / (double) ((1 << src.getColorModel().getComponentSize(1)) - 1);
+                        v = v * a + 255.0 * (1 - a);
+                    }
+                    int g = (int) Math.round(v);
+                    dst.setRGB(x, y, (g << 16) | (g << 8) | g);
+                }
+            }
+            return dst;
+        }
+        Graphics2D g = dst.createGraphics();
+        try {
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, w, h);
+            g.drawImage(src, 0, 0, null);
+        } finally {
+            g.dispose();
+        }
+        return dst;
+    }
+}

@@ -1,0 +1,26 @@
+package io.maskimpact.input;
+
+import io.maskimpact.analysis.MaskMode;
+import io.maskimpact.output.PairResult;
+import java.io.Serializable;
+
+/**
+ * One validated manifest row, ready to ship to an executor.
+ *
+ * @param row the 1-based data row of the manifest (header not counted), for messages
+ * @param pairId the pair's id, unique in the manifest
+ * @param image the image reference as the manifest wrote it
+ * @param imageUri the reference resolved to an absolute URI (relative paths against the manifest's folder)
+ * @param question the question, trimmed of surrounding whitespace
+ * @param maxNewTokens generation steps for this pair (the manifest's value, else the run's default)
+ * @param maskMode mask mode for this pair (the manifest's value, else the run's default)
+ */
+public record PairSpec(int row, String pairId, String image, String imageUri, String question, int maxNewTokens,
+                       MaskMode maskMode) implements Serializable {
+
+    /** @return the facts written to the {@code pairs} table */
+    public PairResult.Input toInput() {
+        return new PairResult.Input(pairId, image, imageUri, question, maskMode.name().toLowerCase(java.util.Locale.ROOT),
+                maxNewTokens);
+    }
+}

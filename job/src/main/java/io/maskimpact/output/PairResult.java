@@ -1,0 +1,255 @@
+package io.maskimpact.output;
+
+import io.maskimpact.analysis.PairImpact;
+import io.maskimpact.analysis.StepImpact;
+import io.maskimpact.analysis.TokenInfo;
+import io.maskimpact.analysis.TokenKind;
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * What one pair produced: its impact arrays, or the reason it was rejected.
+ *
+ * <p>This is the unit the analysis hands to the writers, and what Spark caches between the
+ * {@code impact} write and the small tables: it holds the analyzer's columnar arrays as they
+ * are (no per-row objects), plus the per-pair facts of the {@code pairs} table. It is a plain
+ * serializable class rather than a record so that both Java and Kryo serialization handle it.
+ *
+ * <p>Three shapes: {@link #ok ok} (impact arrays, status {@code ok}), {@link #failed failed}
+ * (one {@code errors} row and a {@code pairs} row with status {@code error}) and
+ * {@link #rejected rejected} (an {@code errors} row only: a duplicate or missing pair id, whose
+ * {@code pairs} row, if any, belongs to another manifest row).
+ */
+public final class PairResult implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final TokenKind[] KINDS = TokenKind.values();
+
+    /** Facts from the manifest, known before analysis. */
+    public record Input(String pairId, String image, String imageUri, String question, String maskMode,
+                        int maxNewTokens) implements Serializable {
+    }
+
+    /** One generation step, referencing the analyzer's arrays (not copied). */
+    public static final class Step implements Serializable {
+        private static final long serialVersionUID = 1L;
+        final int step;
+        final int sequenceLength;
+        final int generatedTokenId;
+        final String generatedText;
+        final float generatedProb;
+        final int[] layer;
+        final int[] position;
+        final short[] variant;
+        final float[] l2;
+        final float[] cosine;
+        final int rows;
+
+        Step(StepImpact s) {
+            step = s.step();
+            sequenceLength = s.sequenceLength();
+            generatedTokenId = s.predictedTokenId();
+            generatedText = s.predictedText();
+            generatedProb = s.predictedProb();
+            layer = s.layer();
+            position = s.position();
+            variant = s.variant();
+            l2 = s.l2();
+            cosine = s.cosine();
+            rows = s.rowCount();
+        }
+
+        private Step(Step s) {
+            step = s.step;
+            sequenceLength = s.sequenceLength;
+            generatedTokenId = s.generatedTokenId;
+            generatedText = s.generatedText;
+            generatedProb = s.generatedProb;
+            layer = position = null;
+            variant = null;
+            l2 = cosine = null;
+            rows = s.rows;
+        }
+
+        /** @return the number of impact rows of this step */
+        public int rowCount() {
+            return rows;
+        }
+    }
+
+    final Input input;
+    final boolean hasPairRow;
+    // failure (null when ok)
+    final String errorStage;
+    final String errorClass;
+    final String errorMessage;
+    // success
+    final String model;
+    final String answer;
+    final int gridRows;
+    final int gridCols;
+    final int promptLength;
+    final int numLayers;
+    final String[] tokenText;
+    final byte[] tokenKind;
+    final int[] patchRow;
+    final int[] patchCol;
+    final String[] variantNames;
+    final Step[] steps;
+    final float seconds;
+
+    private PairResult(PairResult full) {
+        input = full.input;
+        hasPairRow = full.hasPairRow;
+        errorStage = full.errorStage;
+        errorClass = full.errorClass;
+        errorMessage = full.errorMessage;
+        model = full.model;
+        answer = full.answer;
+        gridRows = full.gridRows;
+        gridCols = full.gridCols;
+        promptLength = full.promptLength;
+        numLayers = full.numLayers;
+        tokenText = new String[0];
+        tokenKind = new byte[0];
+        patchRow = patchCol = new int[0];
+        variantNames = new String[0];
+        steps = new Step[full.steps.length];
+        for (int i = 0; i < steps.length; i++) {
+            steps[i] = new Step(full.steps[i]);
+        }
+        seconds = full.seconds;
+    }
+
+    private PairResult(Input input, boolean hasPairRow, String errorStage, String errorClass,
+                       String errorMessage, String model, PairImpact impact, float seconds) {
+        this.input = input;
+        this.hasPairRow = hasPairRow;
+        this.errorStage = errorStage;
+        this.errorClass = errorClass;
+        this.errorMessage = errorMessage;
+        this.model = model;
+        this.seconds = seconds;
+        if (impact == null) {
+            answer = null;
+            gridRows = gridCols = promptLength = numLayers = 0;
+            tokenText = new String[0];
+            tokenKind = new byte[0];
+            patchRow = patchCol = new int[0];
+            variantNames = new String[0];
+            steps = new Step[0];
+            return;
+        }
+        answer = impact.answer();
+        gridRows = impact.gridRows();
+        gridCols = impact.gridCols();
+        promptLength = impact.promptLength();
+        numLayers = impact.numLayers();
+        List<TokenInfo> tokens = impact.tokens();
+        int n = tokens.size();
+        tokenText = new String[n];
+        tokenKind = new byte[n];
+        patchRow = new int[n];
+        patchCol = new int[n];
+        for (int i = 0; i < n; i++) {
+            TokenInfo t = tokens.get(i);
+            tokenText[i] = t.text() == null ? "" : t.text();
+            tokenKind[i] = (byte) t.kind().ordinal();
+            patchRow[i] = t.hasCell() ? t.patchRow() : -1;
+            patchCol[i] = t.hasCell() ? t.patchCol() : -1;
+        }
+        variantNames = impact.variantNames().toArray(new String[0]);
+        steps = impact.steps().stream().map(Step::new).toArray(Step[]::new);
+    }
+
+    /**
+     * @param input the pair's manifest facts
+     * @param model the model name
+     * @param impact what the analyzer measured
+     * @param seconds wall time of the analysis
+     * @return a successful result
+     */
+    public static PairResult ok(Input input, String model, PairImpact impact, float seconds) {
+        return new PairResult(input, true, null, null, null, model, impact, seconds);
+    }
+
+    /**
+     * @param input the pair's manifest facts
+     * @param model the model name, or null when not known yet
+     * @param stage the {@code errors} stage
+     * @param errorClass the error's class name
+     * @param message one line for the user
+     * @param seconds wall time spent before it failed
+     * @return a failed result: a {@code pairs} row with status {@code error} and an {@code errors} row
+     */
+    public static PairResult failed(Input input, String model, String stage, String errorClass, String message,
+                                    float seconds) {
+        return new PairResult(input, true, stage, errorClass, message, model, null, seconds);
+    }
+
+    /**
+     * @param input what the manifest row said (pair id may be null)
+     * @param stage the {@code errors} stage
+     * @param errorClass the error's class name
+     * @param message one line for the user
+     * @return a rejection with an {@code errors} row and no {@code pairs} row
+     */
+    public static PairResult rejected(Input input, String stage, String errorClass, String message) {
+        return new PairResult(input, false, stage, errorClass, message, null, null, 0f);
+    }
+
+    /**
+     * @return a copy without the impact arrays: everything the {@code pairs}, {@code steps} and
+     *     {@code errors} tables need, a few hundred bytes
+     */
+    public PairResult light() {
+        return new PairResult(this);
+    }
+
+    /** @return the pair id (null for a manifest row without one) */
+    public String pairId() {
+        return input.pairId();
+    }
+
+    /** @return whether the pair was analysed */
+    public boolean isOk() {
+        return errorStage == null;
+    }
+
+    /** @return whether this result contributes a {@code pairs} row */
+    public boolean hasPairRow() {
+        return hasPairRow;
+    }
+
+    /** @return the {@code errors} stage, or null when ok */
+    public String errorStage() {
+        return errorStage;
+    }
+
+    /** @return the error message, or null when ok */
+    public String errorMessage() {
+        return errorMessage;
+    }
+
+    /** @return the number of impact rows */
+    public long impactRows() {
+        long n = 0;
+        for (Step s : steps) {
+            n += s.rowCount();
+        }
+        return n;
+    }
+
+    /** @return the number of generation steps measured */
+    public int stepCount() {
+        return steps.length;
+    }
+
+    /** @return the analysis wall time in seconds */
+    public float seconds() {
+        return seconds;
+    }
+
+    static TokenKind kind(byte ordinal) {
+        return KINDS[ordinal];
+    }
+}

@@ -1,0 +1,137 @@
+package io.maskimpact.run;
+
+import io.maskimpact.analysis.PairAnalyzer;
+import io.maskimpact.analysis.PairException;
+import io.maskimpact.analysis.PairImpact;
+import io.maskimpact.analysis.PairRequest;
+import io.maskimpact.input.ImageLoader;
+import io.maskimpact.input.InputErrors;
+import io.maskimpact.input.PairSpec;
+import io.maskimpact.model.ModelLoadException;
+import io.maskimpact.schema.OutputSchema;
+import io.maskimpact.output.PairResult;
+import io.maskimpact.output.TableRows;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.util.CollectionAccumulator;
+import org.apache.spark.util.LongAccumulator;
+import org.apache.spark.util.SerializableConfiguration;
+import org.apache.spark.util.TaskCompletionListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The executor side of a run: analyses one partition of pairs and streams their impact rows.
+ *
+ * <p>Per task: the JVM's shared model from {@link ModelCache} (loaded on the task's device the
+ * first time), one {@link PairAnalyzer} (closed when the task ends), one image loader. Per
+ * pair: read and decode the image, analyse, and emit its rows while the next pair waits, so a
+ * task holds one pair's arrays at a time. A pair that fails becomes a failed {@link
+ * PairResult} (its {@code errors} row) and the task goes on; only a model that cannot be loaded
+ * fails the task.
+ *
+ * <p>Side outputs, through accumulators: the light copy of every {@link PairResult} (what the
+ * {@code pairs}, {@code steps} and {@code errors} tables need), and counters for progress.
+ * This function runs in the result stage of the {@code impact} write (no shuffle before the
+ * write), where Spark applies each partition's accumulator updates exactly once, however often
+ * a task is retried; the driver still de-duplicates by pair id.
+ */
+final class AnalyzePairs implements FlatMapFunction<Iterator<PairSpec>, InternalRow> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(AnalyzePairs.class);
+
+    private final JobConf conf;
+    private final Broadcast<SerializableConfiguration> hadoopConf;
+    private final CollectionAccumulator<PairResult> results;
+    private final LongAccumulator pairsDone;
+    private final LongAccumulator pairsFailed;
+    private final LongAccumulator rows;
+
+    AnalyzePairs(JobConf conf, Broadcast<SerializableConfiguration> hadoopConf, CollectionAccumulator<PairResult> results,
+                 LongAccumulator pairsDone, LongAccumulator pairsFailed, LongAccumulator rows) {
+        this.conf = conf;
+        this.hadoopConf = hadoopConf;
+        this.results = results;
+        this.pairsDone = pairsDone;
+        this.pairsFailed = pairsFailed;
+        this.rows = rows;
+    }
+
+    @Override
+    public Iterator<InternalRow> call(Iterator<PairSpec> specs) {
+        if (!specs.hasNext()) {
+            return Collections.emptyIterator();
+        }
+        String device = Devices.forTask(conf.device());
+        LoadedModel model;
+        try {
+            model = ModelCache.get(Path.of(conf.model()), device);
+        } catch (ModelLoadException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        PairAnalyzer analyzer = model.newAnalyzer(conf.analysis());
+        TaskContext task = TaskContext.get();
+        if (task != null) {
+            task.addTaskCompletionListener((TaskCompletionListener) ctx -> analyzer.close());
+        }
+        ImageLoader images = new ImageLoader(hadoopConf.value().value(), ImageLoader.DEFAULT_MAX_BYTES,
+                conf.maxImagePixels());
+        return new Iterator<>() {
+            private Iterator<InternalRow> current = Collections.emptyIterator();
+
+            @Override
+            public boolean hasNext() {
+                while (!current.hasNext() && specs.hasNext()) {
+                    PairResult r = analyze(specs.next(), analyzer, images, model.name());
+                    results.add(r.light());
+                    pairsDone.add(1);
+                    if (!r.isOk()) {
+                        pairsFailed.add(1);
+                    }
+                    rows.add(r.impactRows());
+                    current = TableRows.impact(conf.runId(), r, conf.roundDecimals());
+                }
+                return current.hasNext();
+            }
+
+            @Override
+            public InternalRow next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return current.next();
+            }
+        };
+    }
+
+    private static PairResult analyze(PairSpec spec, PairAnalyzer analyzer, ImageLoader images, String model) {
+        long t0 = System.nanoTime();
+        PairResult.Input input = spec.toInput();
+        try {
+            BufferedImage image = images.load(spec.pairId(), spec.imageUri());
+            PairImpact impact = analyzer.analyze(new PairRequest(spec.pairId(), image, spec.question(),
+                    spec.maxNewTokens(), spec.maskMode()));
+            return PairResult.ok(input, model, impact, seconds(t0));
+        } catch (PairException e) {
+            LOG.warn("Pair {} rejected at stage {}: {}", spec.pairId(), e.stage(), e.getMessage());
+            return PairResult.failed(input, model, e.stage(), e.errorClass(), e.getMessage(), seconds(t0));
+        } catch (RuntimeException e) {
+            // an analyzer bug must not take the other pairs down: record it, keep the trace in the log
+            LOG.error("Pair {} failed unexpectedly", spec.pairId(), e);
+            return PairResult.failed(input, model, OutputSchema.STAGE_ANALYSIS, e.getClass().getSimpleName(),
+                    "Cannot analyze pair " + spec.pairId() + ": unexpected failure (" + InputErrors.oneLine(e)
+                            + "; see the executor log)", seconds(t0));
+        }
+    }
+
+    private static float seconds(long t0) {
+        return (System.nanoTime() - t0) / 1e9f;
+    }
+}

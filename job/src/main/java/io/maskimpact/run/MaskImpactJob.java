@@ -1,0 +1,155 @@
+package io.maskimpact.run;
+
+import io.maskimpact.input.PairValidator;
+import io.maskimpact.schema.OutputSchema;
+import io.maskimpact.output.RunFolder;
+import io.maskimpact.output.TableFacts;
+import io.maskimpact.output.TableWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * One run of the job on the driver, as a short list of named steps.
+ *
+ * <pre>
+ * RunReport report = new MaskImpactJob(spark, resolved, console).run();
+ * </pre>
+ *
+ * <p>Steps: inspect the output folder (read-only), check the model, read the manifest, prepare
+ * the output folder (the first change to it), plan the commits, analyse and write each commit,
+ * then finish (empty tables made readable, CSV, {@code _manifest.json} last). Everything up to
+ * and including reading the manifest fails with a {@link RunSetupException} and leaves the
+ * output folder as it was. Every Spark job runs in the job group of the run, with a
+ * description naming the model, pairs and commit, so that the Spark UI reads as the steps.
+ * Cost: the manifest and every pair's light result pass through the driver; impact rows never do.
+ */
+public final class MaskImpactJob {
+    /** Seconds between progress lines. */
+    static final int PROGRESS_SECONDS = 10;
+
+    private final SparkSession spark;
+    private final JobConf.Resolved resolved;
+    private final PrintWriter console;
+
+    /**
+     * @param spark the session
+     * @param resolved the run's settings
+     * @param console where progress lines go
+     */
+    public MaskImpactJob(SparkSession spark, JobConf.Resolved resolved, PrintWriter console) {
+        this.spark = spark;
+        this.resolved = resolved;
+        this.console = console;
+    }
+
+    /**
+     * @return the closing summary
+     * @throws RunSetupException when the run cannot start (nothing written)
+     * @throws IOException when the output folder cannot be read or written
+     */
+    public RunReport run() throws RunSetupException, IOException {
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        JobConf requested = resolved.conf();
+        if (requested.out() == null) {
+            throw RunErrors.missingSetting(JobConf.OUT, "run");
+        }
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        RunFolder folder = new RunFolder(requested.out(), hadoop);
+        List<String> warnings = new ArrayList<>();
+        checkZstdLevel(requested, hadoop, warnings);
+
+        // 1. inspect the output folder; resume adopts the unfinished run's id and settings
+        InspectOutput.State state = InspectOutput.run(folder, requested, resolved.explicit());
+        JobConf conf = state.conf();
+        boolean resuming = state.resumedRunId() != null;
+        SparkContext sc = spark.sparkContext();
+        sc.setJobGroup(conf.runId(), "mask-impact " + conf.runId() + " (" + conf.mode().name().toLowerCase() + ")", false);
+        try {
+            // 2. check the model before any Spark work
+            CheckModel.ModelInfo model = CheckModel.run(conf, SparkSessions.isLocal(spark));
+
+            // 3. read and check the manifest
+            sc.setJobDescription("read manifest " + conf.manifest());
+            PairValidator.Result input = ReadManifest.run(spark, conf);
+
+            // 4. prepare the output folder: the first change to it
+            TableWriter writer = new TableWriter(spark, folder, conf.format());
+            Set<String> done = PrepareOutput.run(folder, writer, conf, resuming, input.pairs());
+
+            // 5. plan the commits
+            PlanPairs.Plan plan = PlanPairs.run(input, done, conf, writer, resuming);
+            sc.setJobGroup(conf.runId(), "mask-impact " + conf.runId() + ": " + model.description() + ", "
+                    + plan.pairs() + " pairs, " + describe(conf), false);
+
+            // 6. analyse and write, one commit at a time
+            LongAccumulator pairsDone = sc.longAccumulator("pairs done");
+            LongAccumulator pairsFailed = sc.longAccumulator("pairs failed");
+            LongAccumulator rows = sc.longAccumulator("impact rows");
+            AnalyzeAndCommit commit = new AnalyzeAndCommit(spark, conf, writer, pairsDone, pairsFailed, rows);
+            long ok = 0;
+            long failed = 0;
+            long impactRows = 0;
+            console.println("[mask-impact] run " + conf.runId() + ": " + plan.pairs() + " pairs to analyse"
+                    + (plan.skipped() > 0 ? " (" + plan.skipped() + " already done)" : "") + " with "
+                    + model.description() + " into " + folder.root());
+            console.flush();
+            try (Progress progress = new Progress(pairsDone, pairsFailed, plan.pairs(), console, PROGRESS_SECONDS)) {
+                sc.addSparkListener(progress);
+                try {
+                    int n = Math.max(1, plan.commits().size());
+                    for (int i = 0; i < n; i++) {
+                        AnalyzeAndCommit.Counts c = commit.run(
+                                plan.commits().isEmpty() ? List.of() : plan.commits().get(i),
+                                i == 0 ? plan.rejected() : List.of(), "commit " + (i + 1) + "/" + n);
+                        ok += c.ok();
+                        failed += c.failed();
+                        impactRows += c.impactRows();
+                    }
+                } finally {
+                    sc.removeSparkListener(progress);
+                }
+                if (plan.pairs() > 0) {
+                    console.println(progress.line());
+                }
+            }
+
+            // 7. finish: readable empty tables, CSV, then _manifest.json last
+            sc.setJobDescription(conf.runId() + " finish: manifest" + (conf.csv() ? " and CSV export" : ""));
+            List<TableFacts> facts = FinishRun.run(folder, writer, conf, model, state.previousRuns(), started, hadoop);
+            long runOk = writer.read(OutputSchema.PAIRS)
+                    .where(org.apache.spark.sql.functions.col(OutputSchema.RUN_ID).equalTo(conf.runId())
+                            .and(org.apache.spark.sql.functions.col(OutputSchema.STATUS).equalTo(OutputSchema.STATUS_OK)))
+                    .count();
+            return new RunReport(conf.runId(), folder.root().toString(), model.description(), ok, failed,
+                    plan.rejected().size(), plan.skipped(), runOk, impactRows, facts, (System.nanoTime() - t0) / 1e9,
+                    warnings);
+        } finally {
+            sc.clearJobGroup();
+        }
+    }
+
+    private static String describe(JobConf conf) {
+        return "mask " + conf.analysis().maskMode().name().toLowerCase() + ", " + conf.analysis().maxNewTokens()
+                + " steps, variants " + JobConf.variantsText(conf.analysis().variants()) + ", "
+                + conf.analysis().algorithm().name().toLowerCase() + ", " + conf.format().source();
+    }
+
+    private static void checkZstdLevel(JobConf conf, Configuration hadoop, List<String> warnings) {
+        String level = hadoop.get(SparkSessions.ZSTD_LEVEL_KEY);
+        String wanted = String.valueOf(conf.zstdLevel());
+        if (!wanted.equals(level)) {
+            hadoop.set(SparkSessions.ZSTD_LEVEL_KEY, wanted);
+            warnings.add("ZSTD level " + wanted + " was set after the Spark session started (it had "
+                    + (level == null ? "the default" : level) + "); parquet-java keeps the first level used in a JVM");
+        }
+    }
+}

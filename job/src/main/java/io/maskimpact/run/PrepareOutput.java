@@ -1,0 +1,87 @@
+package io.maskimpact.run;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.maskimpact.input.PairSpec;
+import io.maskimpact.output.OutputFormat;
+import io.maskimpact.schema.OutputSchema;
+import io.maskimpact.output.RunFolder;
+import io.maskimpact.output.RunManifest;
+import io.maskimpact.output.TableWriter;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Step 4 of a run: make the output folder ready, the first step that changes it.
+ *
+ * <p>Overwrite deletes the previous run's tables and metadata (Delta tables are emptied as a
+ * new version instead, so their history stays readable). Append and resume delete the staging
+ * folders of killed Spark jobs. Resume then finds the pairs its run completed (those with a
+ * {@code pairs} row: that table is written last in every commit) and deletes the rows of the
+ * run's other pairs from {@code impact}, {@code steps} and {@code errors}, which an interrupted
+ * commit may have left; they are analysed again. Last, the run record {@code _runs/<id>.json}
+ * is written, so that a killed run can be resumed.
+ *
+ * <p>Cost for resume: two small Spark jobs per table (read the run's pair ids, delete).
+ */
+final class PrepareOutput {
+    private static final Logger LOG = LoggerFactory.getLogger(PrepareOutput.class);
+
+    private PrepareOutput() {
+    }
+
+    /**
+     * @return the pairs the run already completed (empty unless resuming)
+     */
+    static Set<String> run(RunFolder folder, TableWriter writer, JobConf conf, boolean resuming, List<PairSpec> pairs)
+            throws IOException {
+        Set<String> done = new HashSet<>();
+        if (conf.mode() == WriteMode.OVERWRITE) {
+            for (String table : OutputSchema.TABLES) {
+                if (conf.format() == OutputFormat.DELTA && folder.isDelta(table)) {
+                    folder.removeJobLeftovers(table);
+                    writer.truncateDelta(table);
+                } else {
+                    folder.delete(folder.table(table));
+                }
+            }
+            folder.delete(folder.manifest());
+            folder.delete(new Path(folder.root(), OutputSchema.RUNS_DIR));
+            folder.delete(new Path(folder.root(), OutputSchema.CSV_DIR));
+        } else {
+            for (String table : OutputSchema.TABLES) {
+                folder.removeJobLeftovers(table);
+            }
+        }
+        if (resuming) {
+            done.addAll(writer.pairIds(OutputSchema.PAIRS, conf.runId()));
+            Set<String> unfinished = new HashSet<>();
+            for (PairSpec p : pairs) {
+                if (!done.contains(p.pairId())) {
+                    unfinished.add(p.pairId());
+                }
+            }
+            for (String table : List.of(OutputSchema.IMPACT, OutputSchema.STEPS, OutputSchema.ERRORS)) {
+                int files = writer.deletePairs(table, conf.runId(), unfinished);
+                if (files != 0) {
+                    LOG.info("Resume: removed rows of unfinished pairs from {} ({})", table,
+                            files < 0 ? "Delta delete" : files + " files");
+                }
+            }
+        }
+        Path record = folder.runRecord(conf.runId());
+        if (!folder.fs().exists(record)) {
+            ObjectNode node = RunManifest.json().createObjectNode();
+            node.put("run_id", conf.runId());
+            node.put("started_at", Instant.now().toString());
+            conf.toSettings().forEach(node.putObject("settings")::put);
+            folder.writeTextAtomically(record, RunManifest.json().writeValueAsString(node));
+        }
+        return done;
+    }
+}

@@ -1,0 +1,152 @@
+package io.maskimpact.analysis;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A fake model family for Spark tests (like DJL's MockEngine): deterministic, non-trivial rows
+ * computed from the request alone, with a tokenization simple enough for tests to count rows
+ * independently.
+ *
+ * <p>Prompt: {@code <bos>} (special), {@code rows x cols} vision tokens in row-major order,
+ * one text token per whitespace-separated word of the question, {@code <assistant>} (special).
+ * Step t's sequence is the prompt plus t generated tokens {@code g0 .. g(t-1)}; generation never
+ * stops early. Distances are a hash of (pair, step, layer, position, variant), so two runs give
+ * identical rows.
+ */
+public final class FakeAnalyzer implements PairAnalyzer {
+
+    /**
+     * @param layers decoder layers
+     * @param heads attention heads
+     * @param gridRows image grid rows
+     * @param gridCols image grid columns
+     * @param maxContext longest prompt plus new tokens; longer pairs fail at stage {@code prompt}
+     * @param delayMs sleep per pair, to make runs slow enough to kill
+     * @param failPairs pair ids whose analysis throws (stage {@code analysis})
+     */
+    public record Spec(int layers, int heads, int gridRows, int gridCols, int maxContext, long delayMs,
+                       Set<String> failPairs) {
+    }
+
+    private final Spec spec;
+    private final AnalysisOptions options;
+    private final String name;
+    private boolean closed;
+
+    /**
+     * @param spec the fake model's sizes
+     * @param options what to measure
+     * @param name the model's name
+     */
+    public FakeAnalyzer(Spec spec, AnalysisOptions options, String name) {
+        this.spec = spec;
+        this.options = options;
+        this.name = name;
+    }
+
+    /**
+     * @param question a question
+     * @return the text tokens the fake tokenizer makes of it
+     */
+    public static String[] words(String question) {
+        return question.strip().split("\\s+");
+    }
+
+    @Override
+    public PairImpact analyze(PairRequest request) throws PairException {
+        if (closed) {
+            throw new IllegalStateException("analyzer used after close");
+        }
+        String id = request.pairId();
+        if (spec.failPairs().contains(id)) {
+            throw new PairException(id, "analysis", "Cannot analyze pair " + id + ": the fake model was told to fail", null);
+        }
+        if (request.image() == null || request.image().getWidth() < 1) {
+            throw new PairException(id, "image", "Cannot analyze pair " + id + ": no image", null);
+        }
+        if (spec.delayMs() > 0) {
+            try {
+                Thread.sleep(spec.delayMs());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        List<TokenInfo> tokens = new ArrayList<>();
+        tokens.add(new TokenInfo(1, "<bos>", TokenKind.SPECIAL, -1, -1));
+        for (int r = 0; r < spec.gridRows(); r++) {
+            for (int c = 0; c < spec.gridCols(); c++) {
+                tokens.add(new TokenInfo(2, "<image>", TokenKind.VISION, r, c));
+            }
+        }
+        for (String w : words(request.question())) {
+            tokens.add(new TokenInfo(100 + Math.abs(w.hashCode() % 1000), w, TokenKind.TEXT, -1, -1));
+        }
+        tokens.add(new TokenInfo(3, "<assistant>", TokenKind.SPECIAL, -1, -1));
+        int promptLength = tokens.size();
+        if (promptLength + request.maxNewTokens() > spec.maxContext()) {
+            throw new PairException(id, "prompt", "Cannot analyze pair " + id + ": prompt of " + promptLength
+                    + " tokens plus " + request.maxNewTokens() + " new tokens exceeds the model's context of "
+                    + spec.maxContext(), null);
+        }
+        List<String> variants = options.variants().names(spec.heads());
+        List<StepImpact> steps = new ArrayList<>();
+        StringBuilder answer = new StringBuilder();
+        for (int step = 0; step < request.maxNewTokens(); step++) {
+            int[] positions = java.util.stream.IntStream.range(0, tokens.size())
+                    .filter(i -> request.maskMode().masks(tokens.get(i).kind(), options.maskSpecial())).toArray();
+            int n = spec.layers() * positions.length * variants.size();
+            int[] layer = new int[n];
+            int[] position = new int[n];
+            short[] variant = new short[n];
+            float[] l2 = new float[n];
+            float[] cosine = new float[n];
+            int i = 0;
+            for (int l = 0; l < spec.layers(); l++) {
+                for (int p : positions) {
+                    for (short v = 0; v < variants.size(); v++) {
+                        layer[i] = l;
+                        position[i] = p;
+                        variant[i] = v;
+                        l2[i] = value(id, step, l, p, v, 1);
+                        cosine[i] = value(id, step, l, p, v, 2) / 10f;
+                        i++;
+                    }
+                }
+            }
+            String text = "g" + step;
+            steps.add(new StepImpact(step, tokens.size(), 500 + step, text, 0.5f + step / 100f, layer, position, variant,
+                    l2, cosine));
+            answer.append(step == 0 ? "" : " ").append(text);
+            tokens.add(new TokenInfo(500 + step, text, TokenKind.GENERATED, -1, -1));
+        }
+        List<TokenInfo> finalTokens = List.copyOf(tokens.subList(0, tokens.size() - 1));
+        return new PairImpact(id, finalTokens, promptLength, spec.gridRows(), spec.gridCols(), answer.toString(), variants,
+                spec.layers(), steps);
+    }
+
+    /** A deterministic pseudo-random value in [0, 4) with a few decimals' worth of detail. */
+    static float value(String pairId, int step, int layer, int position, int variant, int salt) {
+        long h = pairId.hashCode();
+        h = h * 31 + step;
+        h = h * 31 + layer;
+        h = h * 31 + position;
+        h = h * 31 + variant;
+        h = h * 31 + salt;
+        h ^= (h >>> 33);
+        h *= 0xff51afd7ed558ccdL;
+        h ^= (h >>> 33);
+        return (h >>> 40) / (float) (1L << 24) * 4f;
+    }
+
+    @Override
+    public String modelName() {
+        return name;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+}

@@ -1,0 +1,90 @@
+package io.maskimpact.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.maskimpact.analysis.AnalysisOptions;
+import io.maskimpact.analysis.FakeAnalyzer;
+import io.maskimpact.analysis.PairAnalyzer;
+import io.maskimpact.model.ModelLoadException;
+import io.maskimpact.run.LoadedModel;
+import io.maskimpact.run.ModelBackend;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The fake model family's backend, registered for tests through
+ * {@code META-INF/services/io.maskimpact.run.ModelBackend}: it runs any model folder whose
+ * {@code config.json} says {@code "model_type": "fake-vlm"} (see {@link FakeModels#write}).
+ */
+public final class FakeBackend implements ModelBackend {
+    /** The {@code model_type} this backend runs. */
+    public static final String MODEL_TYPE = "fake-vlm";
+    /** Loads since the JVM started, for the one-load-per-JVM test. */
+    public static final AtomicInteger LOADS = new AtomicInteger();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Override
+    public boolean accepts(Path modelDir) {
+        try {
+            Path config = modelDir.resolve("config.json");
+            return Files.isRegularFile(config) && MODEL_TYPE.equals(JSON.readTree(config.toFile()).path("model_type").asText());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public LoadedModel load(Path modelDir, String device) throws ModelLoadException {
+        JsonNode c;
+        try {
+            c = JSON.readTree(modelDir.resolve("config.json").toFile());
+        } catch (IOException e) {
+            throw new ModelLoadException("Cannot load fake model: " + e.getMessage(), e);
+        }
+        if (c.path("broken").asBoolean(false)) {
+            throw new ModelLoadException("Cannot load model: " + modelDir.resolve("config.json")
+                    + " says the fake model is broken (remove \"broken\")");
+        }
+        Set<String> fail = new HashSet<>();
+        c.path("fail_pairs").forEach(n -> fail.add(n.asText()));
+        FakeAnalyzer.Spec spec = new FakeAnalyzer.Spec(c.path("layers").asInt(2), c.path("heads").asInt(2),
+                c.path("grid_rows").asInt(2), c.path("grid_cols").asInt(3), c.path("max_context").asInt(4096),
+                c.path("delay_ms").asLong(0), fail);
+        LOADS.incrementAndGet();
+        String name = modelDir.getFileName().toString();
+        return new LoadedModel() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public String describe() {
+                return name + " (fake, " + spec.layers() + " layers, " + spec.heads() + " heads on " + device + ")";
+            }
+
+            @Override
+            public int numLayers() {
+                return spec.layers();
+            }
+
+            @Override
+            public int numHeads() {
+                return spec.heads();
+            }
+
+            @Override
+            public PairAnalyzer newAnalyzer(AnalysisOptions options) {
+                return new FakeAnalyzer(spec, options, name);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+}
