@@ -63,7 +63,7 @@ export function buildControls(set) {
     group('Metric', metric.root),
     group('Scaling', scaling.root),
     group('Colour domain', domain.root),
-    el('label', { class: 'ctl check', title: 'Leave attention-sink tokens (mean ≥ 5× the 90th percentile) out of the colour scale' }, sinks, 'exclude sinks'),
+    el('label', { class: 'ctl check', title: 'Leave attention sinks out of the colour scale: the ≤ 4 tokens whose mean over layers is ≥ 3× every other token’s' }, sinks, 'exclude sinks'),
     group('Opacity', opacity),
     el('div', { class: 'ctl' }, el('label', { class: 'check' }, compare, 'compare layer'), compareLayer, compareOut),
   )

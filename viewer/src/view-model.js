@@ -47,10 +47,16 @@ export function palette(token) {
   return token.kind === 'vision' ? 'image' : 'text'
 }
 
+/** At most this many tokens count as attention sinks. */
+export const MAX_SINKS = 4
+/** How far above every other token a sink's mean value must be. */
+export const SINK_GAP = 3
+
 /**
- * Attention-sink tokens: tokens whose mean value over layers is at least 5 times the 90th
- * percentile of all tokens' means (the first token of most models, sometimes a few more).
- * They dwarf everything else, so by default they are left out of the colour domain.
+ * Attention-sink tokens: the few tokens (at most {@link MAX_SINKS}) whose mean value over layers
+ * stands at least {@link SINK_GAP} times above every other token's (the first token of most
+ * models, sometimes one or two more). They dwarf everything else, so by default they are left out
+ * of the colour domain. A hot region of many tokens is never a sink: it has no such gap.
  *
  * @param {Slab} slab
  * @param {Float32Array} values
@@ -69,9 +75,15 @@ export function findSinks(slab, values) {
     }
     if (n) means.push({ p, mean: s / n })
   }
-  const sorted = means.map(m => m.mean).sort((a, b) => a - b)
-  const p90 = sorted[Math.floor(0.9 * (sorted.length - 1))] ?? 0
-  return new Set(means.filter(m => p90 > 0 && m.mean >= 5 * p90).map(m => m.p))
+  means.sort((a, b) => b.mean - a.mean)
+  // the largest jump among the top tokens, if it is big enough
+  let cut = 0
+  let best = SINK_GAP
+  for (let k = 1; k <= Math.min(MAX_SINKS, means.length - 1); k++) {
+    const ratio = means[k].mean > 0 ? means[k - 1].mean / means[k].mean : means[k - 1].mean > 0 ? Infinity : 0
+    if (ratio >= best) { best = ratio; cut = k }
+  }
+  return new Set(means.slice(0, cut).map(m => m.p))
 }
 
 /**

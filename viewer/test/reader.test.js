@@ -134,3 +134,14 @@ test('delta log: add then remove leaves the active files', () => {
   assert.deepEqual(activeFiles(commits), [{ path: 'generation_step=1/b c.parquet', bytes: 20, partitionValues: { generation_step: '1' } }])
   assert.equal(commitName(3), '00000000000000000003.json')
 })
+
+test('attention sinks: the few tokens far above all others, never a hot region', async () => {
+  const { findSinks } = await import('../src/view-model.js')
+  /** @param {number[]} means one layer, so value = mean */
+  const slab = (means) => /** @type {any} */ ({ layers: 1, positions: means.length, tokens: means.map((_, p) => ({ position: p })) })
+  const sinks = (/** @type {number[]} */ m) => [...findSinks(slab(m), Float32Array.from(m))].sort()
+  assert.deepEqual(sinks([11, 1, 0.9, 0.25, 0.1, 0.1]), [0], 'one sink above a hot region')
+  assert.deepEqual(sinks([9, 0.1, 8, 0.1, 0.1, 0.2]), [0, 2], 'two sinks')
+  assert.deepEqual(sinks([1, 0.9, 0.8, 0.7, 0.6, 0.5]), [], 'no gap, no sink')
+  assert.deepEqual(sinks([5, 5, 5, 5, 5, 5, 0.1]), [], 'more than four tokens above the gap are not sinks')
+})
