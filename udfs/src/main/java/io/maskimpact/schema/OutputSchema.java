@@ -22,6 +22,8 @@ import org.apache.spark.sql.types.StructType;
  * &lt;out&gt;/steps/   one row per pair, run and generation step
  * &lt;out&gt;/errors/  one row per rejected input (a pair may have several: duplicates)
  * &lt;out&gt;/_manifest.json  written last: run metadata and every table's files
+ * &lt;out&gt;/analysis/layer_summary/, token_clusters/, cluster_profiles/   written by {@code analyze}
+ *                   (Parquet), listed in the manifest under {@value #MANIFEST_ANALYSIS_KEY}
  * </pre>
  */
 public final class OutputSchema {
@@ -102,6 +104,38 @@ public final class OutputSchema {
     /** The {@link #ERRORS} stage of the model's forward passes and the measurement. */
     public static final String STAGE_ANALYSIS = "analysis";
 
+    // ---- analysis tables (written by the analyze command under <out>/analysis/)
+
+    /** Folder of the tables that {@code analyze} writes next to the run's tables. */
+    public static final String ANALYSIS_DIR = "analysis";
+    /** Key of {@code _manifest.json} under which {@code analyze} lists its tables and settings. */
+    public static final String MANIFEST_ANALYSIS_KEY = "analysis";
+    /** Per-layer summaries of the distances (MLlib Summarizer). */
+    public static final String LAYER_SUMMARY = "layer_summary";
+    /** One row per token (pair, step, position) with its KMeans cluster. */
+    public static final String TOKEN_CLUSTERS = "token_clusters";
+    /** One row per cluster and layer: the cluster centre's value at that layer. */
+    public static final String CLUSTER_PROFILES = "cluster_profiles";
+    /** The analysis tables, in the order {@code analyze} writes them. */
+    public static final List<String> ANALYSIS_TABLES = List.of(LAYER_SUMMARY, TOKEN_CLUSTERS, CLUSTER_PROFILES);
+    /** The {@link #TOKEN_KIND} value of {@link #LAYER_SUMMARY} rows that summarise every kind together. */
+    public static final String TOKEN_KIND_ALL = "all";
+
+    public static final String ROW_COUNT = "row_count";
+    public static final String L2_MEAN = "l2_mean";
+    public static final String L2_STDDEV = "l2_stddev";
+    public static final String L2_MIN = "l2_min";
+    public static final String L2_MAX = "l2_max";
+    public static final String COSINE_MEAN = "cosine_mean";
+    public static final String COSINE_STDDEV = "cosine_stddev";
+    public static final String COSINE_MIN = "cosine_min";
+    public static final String COSINE_MAX = "cosine_max";
+    public static final String METRIC = "metric";
+    public static final String CLUSTER = "cluster";
+    public static final String CLUSTER_DISTANCE = "cluster_distance";
+    public static final String CLUSTER_SIZE = "cluster_size";
+    public static final String CENTER = "center";
+
     /**
      * The order of rows inside every {@code impact} file: a pair's rows are contiguous, and
      * within a pair one variant's layer-by-token block is contiguous, which is what a heatmap
@@ -163,11 +197,60 @@ public final class OutputSchema {
             field(ERROR_CLASS, DataTypes.StringType, false),
             field(MESSAGE, DataTypes.StringType, false));
 
+    /**
+     * {@code layer_summary}: the distances of one (run, variant, layer, token kind) over every pair
+     * and step; {@link #TOKEN_KIND} is {@link #TOKEN_KIND_ALL} on the rows over all kinds. Standard
+     * deviations are sample ones (MLlib's Summarizer), null for a single row.
+     */
+    public static final StructType LAYER_SUMMARY_SCHEMA = struct(
+            field(RUN_ID, DataTypes.StringType, false),
+            field(VARIANT, DataTypes.StringType, false),
+            field(LAYER, DataTypes.IntegerType, false),
+            field(TOKEN_KIND, DataTypes.StringType, false),
+            field(ROW_COUNT, DataTypes.LongType, false),
+            field(L2_MEAN, DataTypes.DoubleType, false),
+            field(L2_STDDEV, DataTypes.DoubleType, true),
+            field(L2_MIN, DataTypes.DoubleType, false),
+            field(L2_MAX, DataTypes.DoubleType, false),
+            field(COSINE_MEAN, DataTypes.DoubleType, false),
+            field(COSINE_STDDEV, DataTypes.DoubleType, true),
+            field(COSINE_MIN, DataTypes.DoubleType, false),
+            field(COSINE_MAX, DataTypes.DoubleType, false));
+
+    /**
+     * {@code token_clusters}: a token of a step (its impact profile across layers, one variant and
+     * metric) and the KMeans cluster it falls in; {@link #CLUSTER_DISTANCE} is the Euclidean distance
+     * of its profile to the cluster centre.
+     */
+    public static final StructType TOKEN_CLUSTERS_SCHEMA = struct(
+            field(RUN_ID, DataTypes.StringType, false),
+            field(PAIR_ID, DataTypes.StringType, false),
+            field(GENERATION_STEP, DataTypes.IntegerType, false),
+            field(TOKEN_POSITION, DataTypes.IntegerType, false),
+            field(TOKEN_MASKED, DataTypes.StringType, false),
+            field(TOKEN_KIND, DataTypes.StringType, false),
+            field(PATCH_ROW, DataTypes.IntegerType, true),
+            field(PATCH_COL, DataTypes.IntegerType, true),
+            field(CLUSTER, DataTypes.IntegerType, false),
+            field(CLUSTER_DISTANCE, DataTypes.DoubleType, false));
+
+    /**
+     * {@code cluster_profiles}: a cluster centre's value at each layer (profiles are
+     * {@code mi_normalize(value, 'max')} per (pair, step, layer, variant), so values lie in [0, 1]).
+     */
+    public static final StructType CLUSTER_PROFILES_SCHEMA = struct(
+            field(VARIANT, DataTypes.StringType, false),
+            field(METRIC, DataTypes.StringType, false),
+            field(CLUSTER, DataTypes.IntegerType, false),
+            field(CLUSTER_SIZE, DataTypes.LongType, false),
+            field(LAYER, DataTypes.IntegerType, false),
+            field(CENTER, DataTypes.DoubleType, false));
+
     private OutputSchema() {
     }
 
     /**
-     * @param table one of {@link #TABLES}
+     * @param table one of {@link #TABLES} or {@link #ANALYSIS_TABLES}
      * @return its schema
      * @throws IllegalArgumentException for an unknown table
      */
@@ -177,6 +260,9 @@ public final class OutputSchema {
             case PAIRS -> PAIRS_SCHEMA;
             case STEPS -> STEPS_SCHEMA;
             case ERRORS -> ERRORS_SCHEMA;
+            case LAYER_SUMMARY -> LAYER_SUMMARY_SCHEMA;
+            case TOKEN_CLUSTERS -> TOKEN_CLUSTERS_SCHEMA;
+            case CLUSTER_PROFILES -> CLUSTER_PROFILES_SCHEMA;
             default -> throw new IllegalArgumentException("Unknown table '" + table + "' (expected one of " + TABLES + ")");
         };
     }
