@@ -69,6 +69,11 @@ public class RunCommand implements Callable<Integer> {
             description = "Larger images are decoded with subsampling to at most about N pixels. Default: 25000000.")
     String maxImagePixels;
 
+    @Option(names = "--copy-images", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+            description = "Copy each pair's image into <out>/images/ so that the viewer can show it and the folder "
+                    + "is self-contained. Default: true.")
+    String copyImages;
+
     @Option(names = "--run-id", paramLabel = "ID",
             description = "The run's id (letters, digits, '.', '_', '-'). Default: the start time and 4 random hex digits.")
     String runId;
@@ -87,6 +92,7 @@ public class RunCommand implements Callable<Integer> {
         Options.put(cli, JobConf.ALLOW_EXTERNAL_IMAGES, allowExternalImages);
         Options.put(cli, JobConf.MAX_IMAGE_PIXELS, maxImagePixels);
         Options.put(cli, JobConf.RUN_ID, runId);
+        Options.put(cli, JobConf.COPY_IMAGES, copyImages);
         java.io.PrintWriter err = spec.commandLine().getErr();
         JobConf.Resolved resolved = JobLauncher.resolve(cli, "run", err);
         if (resolved == null) {

@@ -59,12 +59,32 @@ public final class ImageLoader {
     }
 
     /**
+     * A decoded image and the file it came from.
+     *
+     * @param image the pixels as {@link BufferedImage#TYPE_INT_RGB}
+     * @param bytes the file's bytes
+     * @param format the decoder's format name in lower case, e.g. {@code png}, {@code jpeg}
+     */
+    public record Decoded(BufferedImage image, byte[] bytes, String format) {
+    }
+
+    /**
      * @param pairId the pair, for messages
      * @param uri the image's absolute URI
      * @return the image as {@link BufferedImage#TYPE_INT_RGB}
      * @throws PairException with stage {@code image} when it cannot be read or decoded
      */
     public BufferedImage load(String pairId, String uri) throws PairException {
+        return read(pairId, uri).image();
+    }
+
+    /**
+     * @param pairId the pair, for messages
+     * @param uri the image's absolute URI
+     * @return the decoded image with the file's bytes
+     * @throws PairException with stage {@code image} when it cannot be read or decoded
+     */
+    public Decoded read(String pairId, String uri) throws PairException {
         byte[] bytes = readBytes(pairId, uri);
         try (ImageInputStream iis = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(iis);
@@ -89,7 +109,7 @@ public final class ImageLoader {
                 if (image == null || image.getWidth() < 1 || image.getHeight() < 1) {
                     throw InputErrors.imageCorrupt(pairId, uri, "no pixels", null);
                 }
-                return toRgb(image);
+                return new Decoded(toRgb(image), bytes, reader.getFormatName().toLowerCase(java.util.Locale.ROOT));
             } finally {
                 reader.dispose();
             }

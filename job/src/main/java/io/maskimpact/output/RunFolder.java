@@ -28,6 +28,15 @@ import org.apache.hadoop.fs.RemoteIterator;
  * tables (overwrite) or leftovers of killed jobs (resume).
  */
 public final class RunFolder {
+    /** Copies of the pairs' images, named by {@link #imageName}; the {@code pairs} table's {@code image} points here. */
+    public static final String IMAGES_DIR = "images";
+    /** A copy of the viewer's static app, opened from the run folder. */
+    public static final String VIEWER_DIR = "viewer";
+    /** A run's inputs kept beside it (the demo's toy pairs); ignored when deciding whether a folder is empty. */
+    public static final String INPUT_DIR = "_input";
+    private static final java.util.Set<String> IMAGE_EXTENSIONS = java.util.Set.of("png", "jpg", "jpeg", "gif", "bmp",
+            "webp");
+
     private final Path root;
     private final FileSystem fs;
 
@@ -76,9 +85,44 @@ public final class RunFolder {
         return new Path(new Path(root, OutputSchema.RUNS_DIR), runId + ".json");
     }
 
-    /** @return whether the folder exists and has any entry */
+    /** @return whether the folder exists and has any entry besides {@link #INPUT_DIR} */
     public boolean isNonEmpty() throws IOException {
-        return fs.exists(root) && fs.listStatus(root).length > 0;
+        if (!fs.exists(root)) {
+            return false;
+        }
+        for (FileStatus f : fs.listStatus(root)) {
+            if (!f.getPath().getName().equals(INPUT_DIR)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The file name of a pair's image copy: the pair id with every character other than
+     * letters, digits, '.', '_' and '-' replaced (and a hash of the id appended when anything was
+     * replaced or cut, so distinct ids never share a name), plus the image's extension.
+     *
+     * @param pairId the pair
+     * @param format the decoder's format name or the file's extension
+     * @return the path relative to the run folder, e.g. {@code images/toy-7-0.png}
+     */
+    public static String imageName(String pairId, String format) {
+        String safe = pairId.replaceAll("[^A-Za-z0-9._-]", "_");
+        if (safe.startsWith(".")) {
+            safe = "_" + safe.substring(1);
+        }
+        if (safe.length() > 80) {
+            safe = safe.substring(0, 80);
+        }
+        if (!safe.equals(pairId)) {
+            safe = safe + "-" + String.format("%08x", pairId.hashCode());
+        }
+        String ext = format == null ? "img" : format.toLowerCase(java.util.Locale.ROOT);
+        if (!IMAGE_EXTENSIONS.contains(ext)) {
+            ext = "img";
+        }
+        return IMAGES_DIR + "/" + safe + "." + ext;
     }
 
     /** @return whether the folder holds (part of) a mask-impact run: a manifest or a run record */

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import io.maskimpact.schema.OutputSchema;
 import org.apache.spark.sql.types.StructField;
 
 /**
@@ -24,14 +25,16 @@ import org.apache.spark.sql.types.StructField;
  * {
  *   "format_version": 1, "generator": "mask-impact", "written_at": "2026-11-25T10:15:00Z",
  *   "run_id": "&lt;the run that wrote this file&gt;", "format": "parquet" | "delta",
+ *   "model": "tiny-llava", "layers": 4, "heads": 4, "variants": ["Full", "Attn", "Head_0", ...],
+ *   "metrics": ["l2_distance", "cosine_distance"],
  *   "columns": {"impact": [{"name": "run_id", "type": "string", "nullable": false}, ...], ...},
  *   "sort_key": {"impact": ["pair_id", "variant", "layer", "token_position"]},
  *   "runs": [{"run_id": ..., "model": ..., "started_at": ..., "finished_at": ..., "wall_seconds": ...,
  *             "settings": {"mask-mode": "both", ...}, "counts": {"pairs_ok": ..., ...}}, ...],
  *   "tables": {
- *     "impact": {"path": "impact", "rows": ..., "bytes": ..., "codecs": ["ZSTD"], "delta_version": ...,
+ *     "impact": {"path": "impact", "format": "parquet", "rows": ..., "bytes": ..., "codecs": ["ZSTD"], "delta_version": ...,
  *                "partition_column": "generation_step",
- *                "partitions": [{"value": 0, "path": "impact/generation_step=0", "rows": ..., "bytes": ...,
+ *                "partitions": [{"value": 0, "generation_step": 0, "path": "impact/generation_step=0", "rows": ..., "bytes": ...,
  *                                "files": [{"path": "impact/generation_step=0/part-....zstd.parquet",
  *                                           "bytes": ..., "rows": ..., "row_groups": ...}]}]},
  *     "pairs": {"path": "pairs", "rows": ..., "bytes": ..., "codecs": [...], "files": [...]}, ...
@@ -48,6 +51,17 @@ public final class RunManifest {
     public static final int FORMAT_VERSION = 1;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+    /**
+     * What a viewer shows before reading any table: the newest run's model and sizes.
+     *
+     * @param model the model's name
+     * @param layers decoder layers (layer values are 0 to layers-1)
+     * @param heads attention heads per layer
+     * @param variants the variant names, in display order
+     */
+    public record Header(String model, int layers, int heads, List<String> variants) {
+    }
+
     private RunManifest() {
     }
 
@@ -60,19 +74,26 @@ public final class RunManifest {
      * @param folder the output folder
      * @param runId the run writing the file
      * @param format the table format
+     * @param header the newest run's model and sizes
      * @param runs every finished run's entry, oldest first
      * @param tables every table's facts
      * @param csv the CSV exports by table (empty when none)
      * @return the manifest
      */
-    public static ObjectNode build(RunFolder folder, String runId, OutputFormat format, List<ObjectNode> runs,
-                                   List<TableFacts> tables, Map<String, String> csv) {
+    public static ObjectNode build(RunFolder folder, String runId, OutputFormat format, Header header,
+                                   List<ObjectNode> runs, List<TableFacts> tables, Map<String, String> csv) {
         ObjectNode root = JSON.createObjectNode();
         root.put("format_version", FORMAT_VERSION);
         root.put("generator", "mask-impact");
         root.put("written_at", Instant.now().toString());
         root.put("run_id", runId);
         root.put("format", format.source());
+        root.put("model", header.model());
+        root.put("layers", header.layers());
+        root.put("heads", header.heads());
+        header.variants().forEach(root.putArray("variants")::add);
+        ArrayNode metrics = root.putArray("metrics");
+        metrics.add(OutputSchema.L2_DISTANCE).add(OutputSchema.COSINE_DISTANCE);
         ObjectNode columns = root.putObject("columns");
         for (String table : OutputSchema.TABLES) {
             ArrayNode cols = columns.putArray(table);
@@ -117,6 +138,7 @@ public final class RunManifest {
     private static ObjectNode table(RunFolder folder, TableFacts t) {
         ObjectNode node = JSON.createObjectNode();
         node.put("path", t.table());
+        node.put("format", t.deltaVersion() >= 0 ? OutputFormat.DELTA.source() : OutputFormat.PARQUET.source());
         node.put("rows", t.rows());
         node.put("bytes", t.bytes());
         t.codecs().forEach(node.putArray("codecs")::add);
@@ -139,6 +161,7 @@ public final class RunManifest {
         byValue.forEach((value, files) -> {
             ObjectNode p = parts.addObject();
             p.put("value", value);
+            p.put(column, value);
             p.put("path", t.table() + "/" + column + "=" + value);
             p.put("rows", files.stream().mapToLong(ParquetFooters.Facts::rows).sum());
             p.put("bytes", files.stream().mapToLong(ParquetFooters.Facts::bytes).sum());

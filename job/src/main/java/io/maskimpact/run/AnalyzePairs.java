@@ -10,6 +10,7 @@ import io.maskimpact.input.PairSpec;
 import io.maskimpact.model.ModelLoadException;
 import io.maskimpact.schema.OutputSchema;
 import io.maskimpact.output.PairResult;
+import io.maskimpact.output.RunFolder;
 import io.maskimpact.output.TableRows;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
@@ -111,11 +112,34 @@ final class AnalyzePairs implements FlatMapFunction<Iterator<PairSpec>, Internal
         };
     }
 
-    private static PairResult analyze(PairSpec spec, PairAnalyzer analyzer, ImageLoader images, String model) {
+    /**
+     * Copies the image's bytes into the run folder (idempotent: a retried task rewrites the same
+     * file), so the {@code pairs} row can point the viewer at it.
+     */
+    private PairResult.Input copyImage(PairResult.Input input, ImageLoader.Decoded decoded) {
+        if (!conf.copyImages()) {
+            return input;
+        }
+        String ext = decoded.format().equals("jpeg") ? "jpg" : decoded.format();
+        String relative = RunFolder.imageName(input.pairId(), ext);
+        org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(conf.out()), relative);
+        try (java.io.OutputStream out = target.getFileSystem(hadoopConf.value().value()).create(target, true)) {
+            out.write(decoded.bytes());
+        } catch (java.io.IOException e) {
+            LOG.warn("Cannot copy the image of pair {} to {}: {}", input.pairId(), target, e.getMessage());
+            return input;
+        }
+        return new PairResult.Input(input.pairId(), relative, input.imageUri(), input.question(), input.maskMode(),
+                input.maxNewTokens());
+    }
+
+    private PairResult analyze(PairSpec spec, PairAnalyzer analyzer, ImageLoader images, String model) {
         long t0 = System.nanoTime();
         PairResult.Input input = spec.toInput();
         try {
-            BufferedImage image = images.load(spec.pairId(), spec.imageUri());
+            ImageLoader.Decoded decoded = images.read(spec.pairId(), spec.imageUri());
+            input = copyImage(input, decoded);
+            BufferedImage image = decoded.image();
             PairImpact impact = analyzer.analyze(new PairRequest(spec.pairId(), image, spec.question(),
                     spec.maxNewTokens(), spec.maskMode()));
             return PairResult.ok(input, model, impact, seconds(t0));

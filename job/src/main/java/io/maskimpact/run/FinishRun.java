@@ -42,8 +42,31 @@ final class FinishRun {
         }
         List<ObjectNode> runs = new ArrayList<>(previousRuns);
         runs.add(runEntry(writer, conf, model, started));
-        RunManifest.write(folder, RunManifest.build(folder, conf.runId(), conf.format(), runs, facts, csv));
+        copyViewer(folder);
+        RunManifest.Header header = new RunManifest.Header(model.name(), model.numLayers(), model.numHeads(),
+                conf.analysis().variants().names(model.numHeads()));
+        RunManifest.write(folder, RunManifest.build(folder, conf.runId(), conf.format(), header, runs, facts, csv));
         return facts;
+    }
+
+    /**
+     * Copies the viewer's static app ({@code viewer/app/} of the project, found through
+     * {@code -Dmaskimpact.home}) into {@code <out>/viewer/}, so the run folder opens by itself;
+     * skipped when the app is not there (e.g. a cluster without the project's sources).
+     */
+    private static void copyViewer(RunFolder folder) throws IOException {
+        java.nio.file.Path app = java.nio.file.Path.of(System.getProperty("maskimpact.home", "."), "viewer", "app");
+        if (!java.nio.file.Files.isRegularFile(app.resolve("index.html"))) {
+            return;
+        }
+        org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(folder.root(), RunFolder.VIEWER_DIR);
+        folder.delete(target);
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(app)) {
+            for (java.nio.file.Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+                folder.fs().copyFromLocalFile(new org.apache.hadoop.fs.Path(f.toUri()),
+                        new org.apache.hadoop.fs.Path(target, f.getFileName().toString()));
+            }
+        }
     }
 
     private static ObjectNode runEntry(TableWriter writer, JobConf conf, CheckModel.ModelInfo model, Instant started) {

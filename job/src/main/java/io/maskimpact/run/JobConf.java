@@ -57,11 +57,12 @@ import org.apache.spark.SparkConf;
  * @param allowExternalImages whether images outside the manifest's folder may be read
  * @param maxImagePixels larger images are decoded with subsampling
  * @param runId the run's id
+ * @param copyImages whether each pair's image is copied into {@code <out>/images/} (the viewer shows it from there)
  */
 public record JobConf(String manifest, String model, String out, String master, AnalysisOptions analysis,
                       OutputFormat format, WriteMode mode, int roundDecimals, int zstdLevel, boolean csv,
                       int partitions, int limit, int commitEvery, String device, boolean allowExternalImages,
-                      long maxImagePixels, String runId) implements Serializable {
+                      long maxImagePixels, String runId, boolean copyImages) implements Serializable {
 
     /** Prefix of the settings in Spark configuration. */
     public static final String SPARK_PREFIX = "spark.maskimpact.";
@@ -87,13 +88,14 @@ public record JobConf(String manifest, String model, String out, String master, 
     public static final String ALLOW_EXTERNAL_IMAGES = "allow-external-images";
     public static final String MAX_IMAGE_PIXELS = "max-image-pixels";
     public static final String RUN_ID = "run-id";
+    public static final String COPY_IMAGES = "copy-images";
     /** The job config file; a command-line-only key. */
     public static final String CONF = "conf";
 
     /** Every key a config file or {@code spark.maskimpact.*} may set. */
     public static final List<String> KEYS = List.of(MANIFEST, MODEL, OUT, MASTER, MASK_MODE, MAX_NEW_TOKENS,
             VARIANTS, ALGORITHM, MASK_SPECIAL, FORMAT, MODE, ROUND_DECIMALS, ZSTD_LEVEL, CSV, PARTITIONS, LIMIT,
-            COMMIT_EVERY, DEVICE, ALLOW_EXTERNAL_IMAGES, MAX_IMAGE_PIXELS, RUN_ID);
+            COMMIT_EVERY, DEVICE, ALLOW_EXTERNAL_IMAGES, MAX_IMAGE_PIXELS, RUN_ID, COPY_IMAGES);
 
     /** The shipped tiny model, relative to the project's home ({@code -Dmaskimpact.home}, set by submit.sh). */
     public static final String DEFAULT_MODEL_RELATIVE = "models/tiny-llava";
@@ -164,7 +166,8 @@ public record JobConf(String manifest, String model, String out, String master, 
                 s.get(ALLOW_EXTERNAL_IMAGES, "false", JobConf::bool),
                 s.get(MAX_IMAGE_PIXELS, String.valueOf(ImageLoader.DEFAULT_MAX_PIXELS),
                         v -> (long) intIn(v, 1, Integer.MAX_VALUE)),
-                runId != null ? runId : newRunId());
+                runId != null ? runId : newRunId(),
+                s.get(COPY_IMAGES, "true", JobConf::bool));
         return new Resolved(conf, Collections.unmodifiableMap(spark), Collections.unmodifiableSet(s.explicit));
     }
 
@@ -218,6 +221,7 @@ public record JobConf(String manifest, String model, String out, String master, 
         m.put(ALLOW_EXTERNAL_IMAGES, String.valueOf(allowExternalImages));
         m.put(MAX_IMAGE_PIXELS, String.valueOf(maxImagePixels));
         m.put(RUN_ID, runId);
+        m.put(COPY_IMAGES, String.valueOf(copyImages));
         return m;
     }
 
@@ -243,19 +247,19 @@ public record JobConf(String manifest, String model, String out, String master, 
     /** @return a copy with another run id */
     public JobConf withRunId(String id) {
         return new JobConf(manifest, model, out, master, analysis, format, mode, roundDecimals, zstdLevel, csv,
-                partitions, limit, commitEvery, device, allowExternalImages, maxImagePixels, id);
+                partitions, limit, commitEvery, device, allowExternalImages, maxImagePixels, id, copyImages);
     }
 
     /** @return a copy with another manifest and model */
     public JobConf withInputs(String m, String modelDir) {
         return new JobConf(m, modelDir, out, master, analysis, format, mode, roundDecimals, zstdLevel, csv,
-                partitions, limit, commitEvery, device, allowExternalImages, maxImagePixels, runId);
+                partitions, limit, commitEvery, device, allowExternalImages, maxImagePixels, runId, copyImages);
     }
 
     /** @return a copy with other analysis options and rounding (used when resuming a run) */
     public JobConf withAnalysis(AnalysisOptions a, int decimals, OutputFormat f) {
         return new JobConf(manifest, model, out, master, a, f, mode, decimals, zstdLevel, csv,
-                partitions, limit, commitEvery, device, allowExternalImages, maxImagePixels, runId);
+                partitions, limit, commitEvery, device, allowExternalImages, maxImagePixels, runId, copyImages);
     }
 
     private static void readFile(String confFile, Map<String, String> job, Map<String, String> spark)

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Step 4 of a run: make the output folder ready, the first step that changes it.
  *
- * <p>Overwrite deletes the previous run's tables and metadata (Delta tables are emptied as a
+ * <p>Overwrite deletes the previous run's tables, metadata, image copies, viewer and {@code analyze} tables (Delta tables are emptied as a
  * new version instead, so their history stays readable). Append and resume delete the staging
  * folders of killed Spark jobs. Resume then finds the pairs its run completed (those with a
  * {@code pairs} row: that table is written last in every commit) and deletes the rows of the
@@ -53,6 +53,9 @@ final class PrepareOutput {
             folder.delete(folder.manifest());
             folder.delete(new Path(folder.root(), OutputSchema.RUNS_DIR));
             folder.delete(new Path(folder.root(), OutputSchema.CSV_DIR));
+            folder.delete(new Path(folder.root(), RunFolder.IMAGES_DIR));
+            folder.delete(new Path(folder.root(), RunFolder.VIEWER_DIR));
+            folder.delete(new Path(folder.root(), OutputSchema.ANALYSIS_DIR));
         } else {
             for (String table : OutputSchema.TABLES) {
                 folder.removeJobLeftovers(table);
