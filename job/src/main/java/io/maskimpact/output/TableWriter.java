@@ -214,14 +214,22 @@ public final class TableWriter {
 
     /**
      * @param table a Delta table
-     * @return its latest version, or -1 when it is not a Delta table
+     * @return its latest version (the newest commit file in {@code _delta_log/}), or -1 when it
+     *     is not a Delta table
      */
     public long deltaVersion(String table) throws IOException {
-        if (!folder.isDelta(table)) {
+        Path log = new Path(folder.table(table), "_delta_log");
+        if (!folder.fs().exists(log)) {
             return -1;
         }
-        Row last = DeltaTable.forPath(spark, folder.table(table).toString()).history(1).select("version").first();
-        return last.getLong(0);
+        long version = -1;
+        for (FileStatus f : folder.fs().listStatus(log)) {
+            String name = f.getPath().getName();
+            if (name.matches("\\d{20}\\.json")) {
+                version = Math.max(version, Long.parseLong(name.substring(0, 20)));
+            }
+        }
+        return version;
     }
 
     private static Path toPath(String uri) {

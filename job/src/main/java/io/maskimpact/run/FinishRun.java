@@ -31,17 +31,27 @@ final class FinishRun {
     }
 
     static List<TableFacts> run(RunFolder folder, TableWriter writer, JobConf conf, CheckModel.ModelInfo model,
-                                List<ObjectNode> previousRuns, Instant started, Configuration hadoop) throws IOException {
+                                List<ObjectNode> previousRuns, Instant started, Configuration hadoop,
+                                MaskImpactJob.StepTimes times) throws IOException {
         for (String table : OutputSchema.TABLES) {
             writer.ensureExists(table);
         }
-        Map<String, String> csv = conf.csv() ? CsvExport.export(writer, folder) : Map.of();
+
+        Map<String, String> csv = Map.of();
+        if (conf.csv()) {
+            csv = CsvExport.export(writer, folder);
+            times.end("csv_export");
+        }
         List<TableFacts> facts = new ArrayList<>();
         for (String table : OutputSchema.TABLES) {
             facts.add(TableFacts.read(writer, folder, table, hadoop));
         }
         List<ObjectNode> runs = new ArrayList<>(previousRuns);
-        runs.add(runEntry(writer, conf, model, started));
+        ObjectNode entry = runEntry(writer, conf, model, started);
+        times.end("finish");
+        ObjectNode timings = entry.putObject("step_seconds");
+        times.seconds().forEach((k, v) -> timings.put(k, Math.round(v * 1000) / 1000.0));
+        runs.add(entry);
         copyViewer(folder);
         RunManifest.Header header = new RunManifest.Header(model.name(), model.numLayers(), model.numHeads(),
                 conf.analysis().variants().names(model.numHeads()));

@@ -32,6 +32,7 @@ import org.apache.spark.util.LongAccumulator;
  * Cost: the manifest and every pair's light result pass through the driver; impact rows never do.
  */
 public final class MaskImpactJob {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MaskImpactJob.class);
     /** Seconds between progress lines. */
     static final int PROGRESS_SECONDS = 10;
 
@@ -67,8 +68,10 @@ public final class MaskImpactJob {
         List<String> warnings = new ArrayList<>();
         checkZstdLevel(requested, hadoop, warnings);
 
+        StepTimes times = new StepTimes();
         // 1. inspect the output folder; resume adopts the unfinished run's id and settings
         InspectOutput.State state = InspectOutput.run(folder, requested, resolved.explicit());
+        times.end("inspect_output");
         JobConf conf = state.conf();
         boolean resuming = state.resumedRunId() != null;
         SparkContext sc = spark.sparkContext();
@@ -76,17 +79,21 @@ public final class MaskImpactJob {
         try {
             // 2. check the model before any Spark work
             CheckModel.ModelInfo model = CheckModel.run(conf, SparkSessions.isLocal(spark));
+            times.end("check_model");
 
             // 3. read and check the manifest
             sc.setJobDescription("read manifest " + conf.manifest());
             PairValidator.Result input = ReadManifest.run(spark, conf);
+            times.end("read_manifest");
 
             // 4. prepare the output folder: the first change to it
             TableWriter writer = new TableWriter(spark, folder, conf.format());
             Set<String> done = PrepareOutput.run(folder, writer, conf, resuming, input.pairs());
+            times.end("prepare_output");
 
             // 5. plan the commits
             PlanPairs.Plan plan = PlanPairs.run(input, done, conf, writer, resuming);
+            times.end("plan");
             sc.setJobGroup(conf.runId(), "mask-impact " + conf.runId() + ": " + model.description() + ", "
                     + plan.pairs() + " pairs, " + describe(conf), false);
 
@@ -121,10 +128,12 @@ public final class MaskImpactJob {
                     console.println(progress.line());
                 }
             }
+            times.end("analyze_and_write");
 
             // 7. finish: readable empty tables, CSV, then _manifest.json last
             sc.setJobDescription(conf.runId() + " finish: manifest" + (conf.csv() ? " and CSV export" : ""));
-            List<TableFacts> facts = FinishRun.run(folder, writer, conf, model, state.previousRuns(), started, hadoop);
+            List<TableFacts> facts = FinishRun.run(folder, writer, conf, model, state.previousRuns(), started, hadoop,
+                    times);
             long runOk = writer.read(OutputSchema.PAIRS)
                     .where(org.apache.spark.sql.functions.col(OutputSchema.RUN_ID).equalTo(conf.runId())
                             .and(org.apache.spark.sql.functions.col(OutputSchema.STATUS).equalTo(OutputSchema.STATUS_OK)))
@@ -134,6 +143,24 @@ public final class MaskImpactJob {
                     warnings);
         } finally {
             sc.clearJobGroup();
+        }
+    }
+
+    /** Wall time of each named step, in order, for the log and the run manifest. */
+    static final class StepTimes {
+        private final java.util.LinkedHashMap<String, Double> seconds = new java.util.LinkedHashMap<>();
+        private long last = System.nanoTime();
+
+        void end(String step) {
+            long now = System.nanoTime();
+            double s = (now - last) / 1e9;
+            seconds.put(step, s);
+            last = now;
+            LOG.info("Step {} took {}", step, RunReport.duration(s));
+        }
+
+        java.util.Map<String, Double> seconds() {
+            return seconds;
         }
     }
 

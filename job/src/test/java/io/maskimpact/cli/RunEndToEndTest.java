@@ -125,6 +125,107 @@ class RunEndToEndTest extends SparkTestBase {
         assertThat(r.out()).contains("6 ok, 0 failed").contains("ZSTD in every column chunk");
     }
 
+    @Test
+    void limitTakesTheFirstRowsAndCsvHoldsTheSameRows() throws IOException {
+        Path out = tmp.resolve("out-limit");
+        Cli.Result r = Cli.run("run", "--manifest", manifest.toString(), "--model", model.toString(), "--out",
+                out.toString(), "--max-new-tokens", "2", "--limit", "4", "--csv", "--round-decimals", "3",
+                "--variants", "full,attn-weights");
+        assertThat(r.code()).as("exit code\n%s", r).isEqualTo(0);
+        assertThat(sql("SELECT pair_id FROM parquet.`%s/pairs` ORDER BY pair_id", out).stream().map(a -> a[0]).toList())
+                .as("--limit 4 analyses the manifest's first 4 rows")
+                .containsExactlyElementsOf(rows.subList(0, 4).stream().map(Pairs.Row::pairId).sorted().toList());
+        int variants = 1 + HEADS + 1; // Full, AttnWeight_Head_0..H-1, AttnWeight_Avg
+        long expected = rows.subList(0, 4).stream().mapToLong(p -> expectedRows(p, 2, variants)).sum();
+        assertThat(scalarSql("SELECT count(*) FROM parquet.`%s/impact`", out)).isEqualTo(expected);
+        assertThat(scalarSql("SELECT count(*) FROM parquet.`%s/impact` WHERE abs(l2_distance * 1000 - round(l2_distance * 1000)) > 1e-3", out))
+                .as("distances rounded to 3 decimals").isEqualTo(0L);
+
+        // CSV export: one file per table, same rows as the Parquet tables
+        for (String table : OutputSchema.TABLES) {
+            Path csv = out.resolve("csv").resolve(table + ".csv");
+            assertThat(csv).as("CSV export of %s", table).isRegularFile();
+            org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> fromCsv = spark.read().option("header", "true")
+                    .option("escape", "\"").option("multiLine", "true").schema(OutputSchema.schema(table))
+                    .csv(csv.toString());
+            org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> fromParquet = spark.read()
+                    .parquet(out.resolve(table).toString()).select(io.maskimpact.output.CsvExport.columns(table));
+            assertThat(fromCsv.count()).as("%s rows in CSV", table).isEqualTo(fromParquet.count());
+            assertThat(fromCsv.exceptAll(fromParquet).count()).as("%s: CSV rows missing from Parquet", table).isEqualTo(0L);
+            assertThat(fromParquet.exceptAll(fromCsv).count()).as("%s: Parquet rows missing from CSV", table).isEqualTo(0L);
+        }
+    }
+
+    @Test
+    void badPairsBecomeErrorRowsAndTheRunGoesOn() throws IOException {
+        Path dir = tmp.resolve("bad");
+        List<Pairs.Row> good = Pairs.toy(dir, 12, 3);
+        Files.writeString(dir.resolve("images/not-an-image.png"), "hello, I am text");
+        Files.write(dir.resolve("images/empty.png"), new byte[0]);
+        List<Pairs.Row> all = new java.util.ArrayList<>(good);
+        all.add(new Pairs.Row("missing", "images/nope.png", "what is it?", null, null));
+        all.add(new Pairs.Row("text-file", "images/not-an-image.png", "what is it?", null, null));
+        all.add(new Pairs.Row("zero-bytes", "images/empty.png", "what is it?", null, null));
+        all.add(new Pairs.Row("blank-question", good.get(0).image(), "   ", null, null));
+        all.add(new Pairs.Row(good.get(1).pairId(), good.get(1).image(), "a duplicate id", null, null));
+        all.add(new Pairs.Row("escapes", "../../etc/passwd", "what is it?", null, null));
+        all.add(new Pairs.Row("bad-mode", good.get(0).image(), "what is it?", null, "sideways"));
+        all.add(new Pairs.Row("too-long", good.get(0).image(), "word ".repeat(40), null, null));
+        Path m = Pairs.csv(dir.resolve("manifest.csv"), all);
+        Path small = FakeModels.save(tmp.resolve("fake-small-context"),
+                FakeModels.config(tmp, LAYERS, HEADS, GRID_ROWS, GRID_COLS).put("max_context", 30));
+        Path out = tmp.resolve("out-bad");
+        Cli.Result r = Cli.run("run", "--manifest", m.toString(), "--model", small.toString(), "--out", out.toString(),
+                "--max-new-tokens", "2");
+        assertThat(r.code()).as("some pairs succeeded: exit 0\n%s", r).isEqualTo(0);
+        List<Object[]> errors = sql("SELECT pair_id, stage, error_class, message FROM parquet.`%s/errors` ORDER BY pair_id, stage", out);
+        assertThat(errors.stream().map(e -> e[0] + "/" + e[1]).toList()).as("one errors row per rejected input")
+                .containsExactlyInAnyOrder("missing/image", "text-file/image", "zero-bytes/image", "blank-question/prompt",
+                        good.get(1).pairId() + "/manifest", "escapes/image", "bad-mode/manifest", "too-long/prompt");
+        assertThat(errors).allSatisfy(e -> assertThat((String) e[3]).as("message of %s", e[0]).startsWith("Cannot ")
+                .doesNotContain("\n"));
+        assertThat(sql("SELECT pair_id, status FROM parquet.`%s/pairs` ORDER BY pair_id", out).stream()
+                .map(e -> e[0] + "=" + e[1]).toList())
+                .as("analysed or attempted pairs have a pairs row; manifest rejections do not")
+                .containsExactlyInAnyOrder(good.get(0).pairId() + "=ok", good.get(1).pairId() + "=ok",
+                        good.get(2).pairId() + "=ok", "missing=error", "text-file=error", "zero-bytes=error",
+                        "too-long=error");
+        assertThat(scalarSql("SELECT count(DISTINCT pair_id) FROM parquet.`%s/impact`", out)).isEqualTo(3L);
+        assertThat(scalarSql("SELECT image FROM parquet.`%s/pairs` WHERE pair_id = '%s'", out, good.get(0).pairId()))
+                .as("the image is copied into the run").isEqualTo("images/" + good.get(0).pairId() + ".png");
+        assertThat(out.resolve("images/" + good.get(0).pairId() + ".png")).isRegularFile();
+    }
+
+    @Test
+    void nothingAnalysedIsExitCode4AndBadInputsAre3() throws IOException {
+        Path dir = tmp.resolve("none");
+        Files.createDirectories(dir);
+        Path m = Pairs.csv(dir.resolve("m.csv"), List.of(new Pairs.Row("a", "nope.png", "q?", null, null)));
+        Cli.Result none = Cli.run("run", "--manifest", m.toString(), "--model", model.toString(), "--out",
+                tmp.resolve("out-none").toString());
+        assertThat(none.code()).as("no pair analysed\n%s", none).isEqualTo(ExitCodes.NOTHING_ANALYSED);
+        assertThat(scalarSql("SELECT count(*) FROM parquet.`%s/impact`", tmp.resolve("out-none")))
+                .as("an empty impact table is still readable").isEqualTo(0L);
+
+        Files.writeString(dir.resolve("cols.csv"), "id,image,question\na,b,c\n");
+        Cli.Result badManifest = Cli.run("run", "--manifest", dir.resolve("cols.csv").toString(), "--model",
+                model.toString(), "--out", tmp.resolve("out-x").toString());
+        assertThat(badManifest.code()).isEqualTo(ExitCodes.CANNOT_START);
+        assertThat(badManifest.err()).contains("missing required column pair_id");
+        assertThat(tmp.resolve("out-x")).as("nothing written").doesNotExist();
+
+        Cli.Result badModel = Cli.run("run", "--manifest", manifest.toString(), "--model",
+                tmp.resolve("no-such-model").toString(), "--out", tmp.resolve("out-y").toString());
+        assertThat(badModel.code()).isEqualTo(ExitCodes.CANNOT_START);
+        assertThat(badModel.err().strip().lines().count()).as("one line says what to fix: %s", badModel.err()).isEqualTo(1);
+        assertThat(tmp.resolve("out-y")).doesNotExist();
+
+        Cli.Result usage = Cli.run("run", "--manifest", manifest.toString(), "--out", tmp.resolve("out-z").toString(),
+                "--mask-mode", "sideways");
+        assertThat(usage.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(usage.err()).contains("--mask-mode").contains("sideways");
+    }
+
     static List<Path> dataFiles(Path dir) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(p -> p.getFileName().toString().endsWith(".parquet") && !p.getFileName().toString().startsWith("."))

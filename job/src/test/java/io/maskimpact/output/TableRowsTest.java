@@ -1,0 +1,82 @@
+package io.maskimpact.output;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.maskimpact.analysis.AnalysisOptions;
+import io.maskimpact.analysis.FakeAnalyzer;
+import io.maskimpact.analysis.MaskMode;
+import io.maskimpact.analysis.PairImpact;
+import io.maskimpact.analysis.PairRequest;
+import io.maskimpact.schema.OutputSchema;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.junit.jupiter.api.Test;
+
+/** Expanding a pair's arrays into rows: one row per array entry, the token's facts joined in, rounding. */
+class TableRowsTest {
+
+    private static PairResult result(MaskMode mode, int steps) throws Exception {
+        FakeAnalyzer fake = new FakeAnalyzer(new FakeAnalyzer.Spec(2, 2, 1, 2, 100, 0, Set.of()),
+                AnalysisOptions.defaults(), "fake");
+        PairImpact impact = fake.analyze(new PairRequest("p1", new BufferedImage(2, 2, BufferedImage.TYPE_INT_RGB),
+                "what colour", steps, mode));
+        return PairResult.ok(new PairResult.Input("p1", "a.png", "file:/a.png", "what colour", "both", steps), "fake",
+                impact, 0.5f);
+    }
+
+    @Test
+    void everyArrayEntryBecomesOneRowWithItsTokensFacts() throws Exception {
+        PairResult r = result(MaskMode.BOTH, 2);
+        List<InternalRow> rows = new ArrayList<>();
+        for (Iterator<InternalRow> it = TableRows.impact("run", r, -1); it.hasNext(); ) {
+            rows.add(it.next().copy());
+        }
+        // step 0: 2 vision + 2 text tokens; step 1: one more (the generated token); 2 layers; Full, Attn, 2 heads
+        assertThat(rows).hasSize((4 + 5) * 2 * 4);
+        assertThat((long) rows.size()).isEqualTo(r.impactRows());
+        InternalRow first = rows.get(0);
+        assertThat(first.numFields()).isEqualTo(OutputSchema.IMPACT_SCHEMA.size());
+        assertThat(first.getUTF8String(0).toString()).isEqualTo("run");
+        assertThat(first.getUTF8String(1).toString()).isEqualTo("p1");
+        long vision = rows.stream().filter(x -> x.getUTF8String(6).toString().equals("vision")).count();
+        long withCell = rows.stream().filter(x -> !x.isNullAt(7) && !x.isNullAt(8)).count();
+        assertThat(withCell).as("exactly the vision rows have a grid cell").isEqualTo(vision).isEqualTo(2 * 2 * 4 * 2);
+        assertThat(rows.stream().filter(x -> x.getUTF8String(6).toString().equals("generated")).map(x -> x.getUTF8String(5).toString()))
+                .containsOnly("g0");
+    }
+
+    @Test
+    void roundingKeepsTheRequestedDecimals() {
+        assertThat(TableRows.round(0.123456f, 3)).isEqualTo(0.123f);
+        assertThat(TableRows.round(0.12351f, 3)).isEqualTo(0.124f);
+        assertThat(TableRows.round(1.5f, 0)).isEqualTo(2f);
+        assertThat(TableRows.round(0.123456f, -1)).isEqualTo(0.123456f);
+        assertThat(TableRows.round(Float.NaN, 2)).isNaN();
+    }
+
+    @Test
+    void smallTablesHaveOneRowPerPairAndStep() throws Exception {
+        PairResult r = result(MaskMode.VISION, 3).light();
+        assertThat(TableRows.pair("run", r).numFields()).isEqualTo(OutputSchema.PAIRS_SCHEMA.size());
+        assertThat(TableRows.steps("run", r)).hasSize(3).allSatisfy(row -> assertThat(row.numFields())
+                .isEqualTo(OutputSchema.STEPS_SCHEMA.size()));
+        assertThat(TableRows.error("run", r)).isNull();
+        PairResult failed = PairResult.failed(new PairResult.Input("p2", "b.png", null, "q", "text", 3), "fake",
+                "image", "IIOException", "Cannot read image for pair p2: broken", 0f);
+        assertThat(TableRows.error("run", failed).getUTF8String(4).toString()).isEqualTo("Cannot read image for pair p2: broken");
+        assertThat(TableRows.pair("run", failed).getUTF8String(6).toString()).isEqualTo("error");
+        assertThat(TableRows.impact("run", failed, 2).hasNext()).isFalse();
+    }
+
+    @Test
+    void imageCopiesGetSafeDistinctNames() {
+        assertThat(RunFolder.imageName("toy-7-0", "png")).isEqualTo("images/toy-7-0.png");
+        assertThat(RunFolder.imageName("a/../b", "jpg")).startsWith("images/a_.._b-").endsWith(".jpg");
+        assertThat(RunFolder.imageName("a/b", "png")).isNotEqualTo(RunFolder.imageName("a_b", "png"));
+        assertThat(RunFolder.imageName(".hidden", "tiff")).startsWith("images/_hidden").endsWith(".img");
+    }
+}

@@ -1,0 +1,116 @@
+package io.maskimpact.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.maskimpact.analysis.Algorithm;
+import io.maskimpact.analysis.MaskMode;
+import io.maskimpact.output.OutputFormat;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Settings: precedence command line > config file > spark.maskimpact.* > default, and checked values. */
+class JobConfTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void defaultsApplyWhenNothingIsSet() throws Exception {
+        JobConf.Resolved r = JobConf.resolve(Map.of(), new SparkConf(false));
+        JobConf c = r.conf();
+        assertThat(c.analysis().maskMode()).isEqualTo(MaskMode.BOTH);
+        assertThat(c.analysis().maxNewTokens()).isEqualTo(JobConf.DEFAULT_MAX_NEW_TOKENS);
+        assertThat(c.analysis().algorithm()).isEqualTo(Algorithm.EXACT);
+        assertThat(c.format()).isEqualTo(OutputFormat.PARQUET);
+        assertThat(c.mode()).isEqualTo(WriteMode.OVERWRITE);
+        assertThat(c.roundDecimals()).as("no rounding by default").isEqualTo(-1);
+        assertThat(c.zstdLevel()).isEqualTo(3);
+        assertThat(c.model()).endsWith("models/tiny-llava");
+        assertThat(c.runId()).matches("\\d{8}-\\d{6}-[0-9a-f]{4}");
+        assertThat(r.explicit()).as("nothing was set explicitly").isEmpty();
+    }
+
+    @Test
+    void commandLineBeatsFileBeatsSparkConfBeatsDefault() throws Exception {
+        Path file = tmp.resolve("job.properties");
+        Files.writeString(file, """
+                # a comment
+                mask-mode = vision
+                max-new-tokens = 5
+                zstd-level=9
+                spark.sql.shuffle.partitions = 3
+                """);
+        SparkConf spark = new SparkConf(false)
+                .set("spark.maskimpact.mask-mode", "text")
+                .set("spark.maskimpact.max-new-tokens", "7")
+                .set("spark.maskimpact.algorithm", "naive")
+                .set("spark.maskimpact.round-decimals", "4");
+        Map<String, String> cli = new HashMap<>();
+        cli.put(JobConf.CONF, file.toString());
+        cli.put(JobConf.MAX_NEW_TOKENS, "2");
+        JobConf.Resolved r = JobConf.resolve(cli, spark);
+        assertThat(r.conf().analysis().maxNewTokens()).as("command line over file and Spark conf").isEqualTo(2);
+        assertThat(r.conf().analysis().maskMode()).as("file over Spark conf").isEqualTo(MaskMode.VISION);
+        assertThat(r.conf().zstdLevel()).as("file over default").isEqualTo(9);
+        assertThat(r.conf().analysis().algorithm()).as("Spark conf over default").isEqualTo(Algorithm.NAIVE);
+        assertThat(r.conf().roundDecimals()).isEqualTo(4);
+        assertThat(r.conf().format()).as("default").isEqualTo(OutputFormat.PARQUET);
+        assertThat(r.sparkSettings()).as("spark.* keys of the file go to the session").containsEntry("spark.sql.shuffle.partitions", "3");
+        assertThat(r.explicit()).contains(JobConf.MAX_NEW_TOKENS, JobConf.MASK_MODE, JobConf.ALGORITHM)
+                .doesNotContain(JobConf.FORMAT);
+    }
+
+    @Test
+    void badValuesNameTheirSource() throws IOException {
+        assertThatThrownBy(() -> JobConf.resolve(Map.of(JobConf.MAX_NEW_TOKENS, "many"), new SparkConf(false)))
+                .isInstanceOf(JobConfException.class)
+                .hasMessage("Invalid value for --max-new-tokens: 'many' (expected a whole number from 1 to 1024)");
+        Path file = tmp.resolve("bad.properties");
+        Files.writeString(file, "zstd-level = 40\n");
+        assertThatThrownBy(() -> JobConf.resolve(Map.of(JobConf.CONF, file.toString()), new SparkConf(false)))
+                .hasMessage("Invalid value for zstd-level in " + file + ": 40 (expected a whole number from 1 to 22)");
+        Files.writeString(file, "mask_mode = text\n");
+        assertThatThrownBy(() -> JobConf.resolve(Map.of(JobConf.CONF, file.toString()), new SparkConf(false)))
+                .hasMessageStartingWith("Cannot read config file " + file + ": unknown setting 'mask_mode'");
+        assertThatThrownBy(() -> JobConf.resolve(Map.of(JobConf.FORMAT, "orc"), new SparkConf(false)))
+                .hasMessage("Invalid value for --format: 'orc' (expected parquet or delta)");
+        assertThatThrownBy(() -> JobConf.resolve(Map.of(JobConf.CONF, tmp.resolve("nope").toString()), new SparkConf(false)))
+                .hasMessage("Cannot read config file " + tmp.resolve("nope") + ": file not found");
+        assertThatThrownBy(() -> JobConf.resolve(Map.of(JobConf.RUN_ID, "../x"), new SparkConf(false)))
+                .hasMessageContaining("--run-id");
+    }
+
+    @Test
+    void settingsRoundTripAndTheRecordSerializes() throws Exception {
+        Map<String, String> cli = Map.of(JobConf.MASK_MODE, "text", JobConf.VARIANTS, "heads,attn-weights",
+                JobConf.ROUND_DECIMALS, "3", JobConf.OUT, "/tmp/o", JobConf.RUN_ID, "r-1", JobConf.FORMAT, "delta");
+        JobConf c = JobConf.resolve(cli, new SparkConf(false)).conf();
+        JobConf again = JobConf.resolve(c.toSettings(), null).conf();
+        assertThat(again).as("toSettings() resolves back to the same settings").isEqualTo(c);
+
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(c);
+        }
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            assertThat(in.readObject()).as("the record shipped to executors").isEqualTo(c);
+        }
+    }
+
+    @Test
+    void analysisDifferencesListTheSettingsThatChangeRows() throws Exception {
+        JobConf a = JobConf.resolve(Map.of(JobConf.MASK_MODE, "text"), new SparkConf(false)).conf();
+        JobConf b = JobConf.resolve(Map.of(JobConf.MASK_MODE, "vision", JobConf.ZSTD_LEVEL, "5"), new SparkConf(false)).conf();
+        assertThat(a.analysisDifferences(b)).containsExactly(JobConf.MASK_MODE);
+    }
+}
