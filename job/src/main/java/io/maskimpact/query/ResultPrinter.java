@@ -17,8 +17,9 @@ import org.apache.spark.sql.types.DataTypes;
  * <p>Values are rendered by Spark itself: every column is cast to string ({@code table},
  * {@code csv}; structs print as {@code {a, b}} and arrays as {@code [a, b]}, as in the spark-sql
  * shell) or serialised by {@code toJSON} ({@code json}). Rows are streamed to the driver one
- * partition at a time, so printing a large result with no row limit needs no more driver memory
- * than one partition. Token text is untrusted: in the table format, control characters (line
+ * partition at a time, so printing a large CSV or JSON result with no row limit needs no more
+ * driver memory than one partition; the table format holds the rows it prints, to align the
+ * columns. Token text is untrusted: in the table format, control characters (line
  * breaks, terminal escape sequences) are shown escaped, never written raw to the terminal.
  */
 final class ResultPrinter {

@@ -53,6 +53,13 @@ abstract class QueryTestBase {
         }
         SparkSession.clearActiveSession();
         SparkSession.clearDefaultSession();
+        if (tempDir != null) {
+            try (java.util.stream.Stream<Path> paths = Files.walk(tempDir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
     }
 
     /** @return the rows of a statement run directly in the session */

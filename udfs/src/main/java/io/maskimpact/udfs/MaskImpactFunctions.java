@@ -11,6 +11,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.api.java.UDF6;
 import org.apache.spark.sql.catalyst.FunctionIdentifier;
+import org.apache.spark.sql.catalyst.analysis.FunctionRegistry;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.ExpressionInfo;
 import org.apache.spark.sql.catalyst.expressions.aggregate.AggregateExpression;
@@ -18,6 +19,7 @@ import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import scala.Function1;
+import scala.Option;
 import scala.collection.Seq;
 import scala.runtime.AbstractFunction1;
 
@@ -102,13 +104,19 @@ public final class MaskImpactFunctions {
     }
 
     /**
-     * Registers every function in a session (replacing functions of the same names).
+     * Registers every function in a session, replacing other functions of the same names. Calling
+     * it again, or in a session started with {@link MaskImpactExtensions}, changes nothing.
      *
      * @param spark the session
      */
     public static void register(SparkSession spark) {
+        FunctionRegistry registry = spark.sessionState().functionRegistry();
         for (SqlFunction f : functions()) {
-            spark.sessionState().functionRegistry().registerFunction(f.identifier(), f.info(), f.builder());
+            Option<ExpressionInfo> existing = registry.lookupFunction(f.identifier());
+            if (existing.isDefined() && MaskImpactFunctions.class.getName().equals(existing.get().getClassName())) {
+                continue;
+            }
+            registry.registerFunction(f.identifier(), f.info(), f.builder());
         }
     }
 

@@ -56,6 +56,18 @@ public abstract class SparkSqlTestBase {
         }
         SparkSession.clearActiveSession();
         SparkSession.clearDefaultSession();
+        deleteRecursively(tempDir);
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** @return a folder that lives as long as the test class's session */
