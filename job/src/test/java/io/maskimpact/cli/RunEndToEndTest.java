@@ -126,6 +126,19 @@ class RunEndToEndTest extends SparkTestBase {
     }
 
     @Test
+    void theModelIsLoadedOncePerJvmAndDevice() {
+        Path fresh = FakeModels.write(tmp.resolve("fresh-model"));
+        int before = io.maskimpact.testing.FakeBackend.LOADS.get();
+        for (String out : new String[] {"out-once-1", "out-once-2"}) {
+            Cli.Result r = Cli.run("run", "--manifest", manifest.toString(), "--model", fresh.toString(), "--out",
+                    tmp.resolve(out).toString(), "--max-new-tokens", "1", "--partitions", "3");
+            assertThat(r.code()).as("%s", r).isEqualTo(0);
+        }
+        assertThat(io.maskimpact.testing.FakeBackend.LOADS.get() - before)
+                .as("loads for 2 runs of 3 tasks each in one JVM (driver check included)").isEqualTo(1);
+    }
+
+    @Test
     void limitTakesTheFirstRowsAndCsvHoldsTheSameRows() throws IOException {
         Path out = tmp.resolve("out-limit");
         Cli.Result r = Cli.run("run", "--manifest", manifest.toString(), "--model", model.toString(), "--out",
