@@ -5,31 +5,38 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.maskimpact.cli.AnalyzeCommand;
-import io.maskimpact.cli.QueryCommand;
 import io.maskimpact.schema.OutputSchema;
+import io.maskimpact.testing.Cli;
+import io.maskimpact.testing.SparkTestBase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code analyze} on the fixture run: tables, their sanity, the manifest entry, and {@code query} over them. */
-class AnalyzeCommandTest extends QueryTestBase {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AnalyzeCommandTest extends SparkTestBase {
+
+    @TempDir
+    static Path tempDir;
+
 
     private Path run;
-    private Outcome analyzed;
+    private Cli.Result analyzed;
 
     @BeforeAll
     void analyze() throws Exception {
         run = RunFixture.write(spark, tempDir.resolve("run"), "parquet");
-        analyzed = execute(new AnalyzeCommand(), "--out", run.toString(), "--k", "3");
+        analyzed = Cli.run("analyze", "--out", run.toString(), "--k", "3");
     }
 
     @Test
     void writesTheThreeTables() {
-        assertThat(analyzed.exitCode()).as(analyzed.err()).isZero();
+        assertThat(analyzed.code()).as(analyzed.err()).isZero();
         long tokens = (long) RunFixture.PAIRS * (RunFixture.tokensAt(0) + RunFixture.tokensAt(1) + RunFixture.tokensAt(2));
         assertThat(analyzed.out()).startsWith("Analysed " + run + ": " + tokens + " token profiles of 3 layers"
                 + " (Full, l2_distance), 3 clusters");
@@ -97,19 +104,19 @@ class AnalyzeCommandTest extends QueryTestBase {
 
     @Test
     void queryOpensTheAnalysisTables() {
-        Outcome o = execute(new QueryCommand(), "--out", run.toString(), "--output", "csv", "--sql",
+        Cli.Result o = Cli.run("query", "--out", run.toString(), "--output", "csv", "--sql",
                 "SELECT count(DISTINCT cluster) AS clusters FROM token_clusters");
-        assertThat(o.exitCode()).as(o.err()).isZero();
+        assertThat(o.code()).as(o.err()).isZero();
         assertThat(o.out()).isEqualTo("clusters\n3\n");
     }
 
     @Test
     void badOptionsAndUnknownVariants() {
-        Outcome metric = execute(new AnalyzeCommand(), "--out", run.toString(), "--metric", "l3");
-        assertThat(metric.exitCode()).isEqualTo(2);
+        Cli.Result metric = Cli.run("analyze", "--out", run.toString(), "--metric", "l3");
+        assertThat(metric.code()).isEqualTo(2);
         assertThat(metric.err()).startsWith("Cannot use --metric l3: expected l2_distance or cosine_distance");
-        Outcome variant = execute(new AnalyzeCommand(), "--out", run.toString(), "--variant", "Head_9");
-        assertThat(variant.exitCode()).isEqualTo(3);
+        Cli.Result variant = Cli.run("analyze", "--out", run.toString(), "--variant", "Head_9");
+        assertThat(variant.code()).isEqualTo(3);
         assertThat(variant.err()).startsWith("Cannot analyze run " + run + ": it has no rows of variant Head_9 (it has Attn,");
     }
 }
