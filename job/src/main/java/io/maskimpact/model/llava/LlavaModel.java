@@ -164,6 +164,11 @@ public final class LlavaModel implements VlmModel {
         return name;
     }
 
+    /** @return the image processor of preprocessor_config.json */
+    public ImageProcessor imageProcessor() {
+        return processor;
+    }
+
     @Override
     public DecoderShape shape() {
         return decoder.shape();
@@ -176,6 +181,19 @@ public final class LlavaModel implements VlmModel {
 
     @Override
     public PreparedPrompt prepare(BufferedImage image, String question, NDManager pair) throws PromptException {
+        return prepare(processor.process(image, pair), question, pair);
+    }
+
+    /**
+     * Builds the decoder input from already preprocessed pixels (what the image processor returns).
+     *
+     * @param pixels pixel values, (1, 3, H, W) at the tower's size
+     * @param question the question
+     * @param pair owner of the embeddings
+     * @return the decoder input
+     * @throws PromptException when no valid prompt can be built
+     */
+    public PreparedPrompt prepare(NDArray pixels, String question, NDManager pair) throws PromptException {
         String prompt;
         try {
             prompt = template.renderUserTurn(question, true);
@@ -218,7 +236,6 @@ public final class LlavaModel implements VlmModel {
             tokens.add(new TokenInfo(id, tokenizer.tokenText(id), inQuestion ? TokenKind.TEXT : TokenKind.SPECIAL, -1, -1));
         }
 
-        NDArray pixels = processor.process(image, pair);                                  // (1, 3, H, W)
         NDArray features = vision.encode(pixels);                                          // (N, C)
         if (config.dropFirstFeature()) {
             features = features.get("1:");
