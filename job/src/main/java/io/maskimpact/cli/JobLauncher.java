@@ -58,6 +58,11 @@ final class JobLauncher {
         SparkSession spark = null;
         try {
             spark = SparkSessions.getOrCreate(resolved.conf(), resolved.sparkSettings());
+            String master = resolved.conf().master();
+            if (!owned && master != null && !master.equals(spark.sparkContext().master())) {
+                err.println("warning: --master " + master + " ignored: this JVM already runs Spark on "
+                        + spark.sparkContext().master());
+            }
             RunReport report = new MaskImpactJob(spark, resolved, err).run();
             err.flush();
             report.lines().forEach(out::println);

@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -184,15 +183,17 @@ public final class TableWriter {
 
     /**
      * @param table a table
-     * @return the distinct values of (run_id, pair_id) rows for one run, as pair ids
+     * @param runId a run
+     * @param columns columns to read
+     * @return the run's rows of the table, collected to the driver (meant for the small tables)
      */
-    public Set<String> pairIds(String table, String runId) throws IOException {
-        if (!folder.tableExists(table) || (format == OutputFormat.PARQUET && folder.listDataFiles(table).isEmpty())) {
-            return Set.of();
+    public List<Row> runRows(String table, String runId, String... columns) throws IOException {
+        if (!folder.tableExists(table) || (format == OutputFormat.PARQUET && folder.listDataFiles(table).isEmpty())
+                || (format == OutputFormat.DELTA && !folder.isDelta(table))) {
+            return List.of();
         }
         return read(table).where(functions.col(OutputSchema.RUN_ID).equalTo(runId))
-                .select(OutputSchema.PAIR_ID).distinct().collectAsList().stream()
-                .map(r -> r.getString(0)).filter(java.util.Objects::nonNull).collect(Collectors.toSet());
+                .select(Arrays.stream(columns).map(functions::col).toArray(Column[]::new)).collectAsList();
     }
 
     /**

@@ -34,14 +34,6 @@ import org.apache.spark.util.SerializableConfiguration;
  */
 final class AnalyzeAndCommit {
 
-    /**
-     * @param ok pairs analysed
-     * @param failed pairs that failed (an {@code errors} row each)
-     * @param impactRows impact rows written
-     */
-    record Counts(long ok, long failed, long impactRows) {
-    }
-
     private final SparkSession spark;
     private final JobConf conf;
     private final TableWriter writer;
@@ -68,7 +60,7 @@ final class AnalyzeAndCommit {
      * @param label e.g. {@code commit 2/5}, for job descriptions
      * @return what the commit wrote
      */
-    Counts run(List<PairSpec> pairs, List<PairResult> rejected, String label) {
+    RunCounts run(List<PairSpec> pairs, List<PairResult> rejected, String label) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         List<PairResult> results = new ArrayList<>();
         if (!pairs.isEmpty()) {
@@ -106,7 +98,7 @@ final class AnalyzeAndCommit {
         write(jsc, OutputSchema.STEPS, steps, label);
         write(jsc, OutputSchema.ERRORS, errors, label);
         write(jsc, OutputSchema.PAIRS, pairRows, label);
-        return new Counts(ok, failed, impactRows);
+        return new RunCounts(ok, failed, impactRows, steps.size(), errors.size());
     }
 
     private void write(JavaSparkContext jsc, String table, List<InternalRow> tableRows, String label) {

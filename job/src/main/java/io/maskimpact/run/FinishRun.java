@@ -13,17 +13,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.functions;
 
 /**
  * Step 7 of a run: make every table readable, export CSV if asked, and write
  * {@code _manifest.json} last.
  *
  * <p>The run's entry in the manifest counts over all its invocations (a resumed run's pairs
- * included), read back from the {@code pairs} and {@code errors} tables. Cost: two small
- * aggregations, one footer read per data file (driver), and with {@code --csv} a sort of each
- * table into one file.
+ * included). Cost: one footer read per data file (driver), the current file list of each Delta
+ * table, and with {@code --csv} a sort of each table into one file.
  */
 final class FinishRun {
 
@@ -32,7 +29,7 @@ final class FinishRun {
 
     static List<TableFacts> run(RunFolder folder, TableWriter writer, JobConf conf, CheckModel.ModelInfo model,
                                 List<ObjectNode> previousRuns, Instant started, Configuration hadoop,
-                                MaskImpactJob.StepTimes times) throws IOException {
+                                MaskImpactJob.StepTimes times, RunCounts counts) throws IOException {
         for (String table : OutputSchema.TABLES) {
             writer.ensureExists(table);
         }
@@ -47,7 +44,7 @@ final class FinishRun {
             facts.add(TableFacts.read(writer, folder, table, hadoop));
         }
         List<ObjectNode> runs = new ArrayList<>(previousRuns);
-        ObjectNode entry = runEntry(writer, conf, model, started);
+        ObjectNode entry = runEntry(conf, model, started, counts);
         times.end("finish");
         ObjectNode timings = entry.putObject("step_seconds");
         times.seconds().forEach((k, v) -> timings.put(k, Math.round(v * 1000) / 1000.0));
@@ -79,31 +76,24 @@ final class FinishRun {
         }
     }
 
-    private static ObjectNode runEntry(TableWriter writer, JobConf conf, CheckModel.ModelInfo model, Instant started) {
+    private static ObjectNode runEntry(JobConf conf, CheckModel.ModelInfo model, Instant started, RunCounts counts) {
         ObjectNode run = RunManifest.json().createObjectNode();
         Instant finished = Instant.now();
         run.put("run_id", conf.runId());
         run.put("model", model.name());
         run.put("model_description", model.description());
+        run.put("layers", model.numLayers());
+        run.put("heads", model.numHeads());
         run.put("started_at", started.toString());
         run.put("finished_at", finished.toString());
         run.put("wall_seconds", (finished.toEpochMilli() - started.toEpochMilli()) / 1000.0);
         conf.toSettings().forEach(run.putObject("settings")::put);
-        Row counts = writer.read(OutputSchema.PAIRS).where(functions.col(OutputSchema.RUN_ID).equalTo(conf.runId()))
-                .agg(functions.sum(functions.when(functions.col(OutputSchema.STATUS).equalTo(OutputSchema.STATUS_OK), 1)
-                                .otherwise(0)),
-                        functions.sum(functions.when(functions.col(OutputSchema.STATUS).equalTo(OutputSchema.STATUS_OK), 0)
-                                .otherwise(1)),
-                        functions.sum(OutputSchema.IMPACT_ROWS), functions.sum(OutputSchema.STEPS_DONE))
-                .first();
-        long errors = writer.read(OutputSchema.ERRORS).where(functions.col(OutputSchema.RUN_ID).equalTo(conf.runId()))
-                .count();
         ObjectNode c = run.putObject("counts");
-        c.put("pairs_ok", counts.isNullAt(0) ? 0 : counts.getLong(0));
-        c.put("pairs_failed", counts.isNullAt(1) ? 0 : counts.getLong(1));
-        c.put("impact_rows", counts.isNullAt(2) ? 0 : counts.getLong(2));
-        c.put("step_rows", counts.isNullAt(3) ? 0 : counts.getLong(3));
-        c.put("error_rows", errors);
+        c.put("pairs_ok", counts.pairsOk());
+        c.put("pairs_failed", counts.pairsFailed());
+        c.put("impact_rows", counts.impactRows());
+        c.put("step_rows", counts.stepRows());
+        c.put("error_rows", counts.errorRows());
         return run;
     }
 }

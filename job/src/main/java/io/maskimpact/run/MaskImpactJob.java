@@ -88,7 +88,8 @@ public final class MaskImpactJob {
 
             // 4. prepare the output folder: the first change to it
             TableWriter writer = new TableWriter(spark, folder, conf.format());
-            Set<String> done = PrepareOutput.run(folder, writer, conf, resuming, input.pairs());
+            PrepareOutput.Result prepared = PrepareOutput.run(folder, writer, conf, resuming, input.pairs());
+            Set<String> done = prepared.done();
             times.end("prepare_output");
 
             // 5. plan the commits
@@ -102,9 +103,7 @@ public final class MaskImpactJob {
             LongAccumulator pairsFailed = sc.longAccumulator("pairs failed");
             LongAccumulator rows = sc.longAccumulator("impact rows");
             AnalyzeAndCommit commit = new AnalyzeAndCommit(spark, conf, writer, pairsDone, pairsFailed, rows);
-            long ok = 0;
-            long failed = 0;
-            long impactRows = 0;
+            RunCounts now = RunCounts.NONE;
             console.println("[mask-impact] run " + conf.runId() + ": " + plan.pairs() + " pairs to analyse"
                     + (plan.skipped() > 0 ? " (" + plan.skipped() + " already done)" : "") + " with "
                     + model.description() + " into " + folder.root());
@@ -114,12 +113,10 @@ public final class MaskImpactJob {
                 try {
                     int n = Math.max(1, plan.commits().size());
                     for (int i = 0; i < n; i++) {
-                        AnalyzeAndCommit.Counts c = commit.run(
+                        RunCounts c = commit.run(
                                 plan.commits().isEmpty() ? List.of() : plan.commits().get(i),
                                 i == 0 ? plan.rejected() : List.of(), "commit " + (i + 1) + "/" + n);
-                        ok += c.ok();
-                        failed += c.failed();
-                        impactRows += c.impactRows();
+                        now = now.plus(c);
                     }
                 } finally {
                     sc.removeSparkListener(progress);
@@ -132,15 +129,12 @@ public final class MaskImpactJob {
 
             // 7. finish: readable empty tables, CSV, then _manifest.json last
             sc.setJobDescription(conf.runId() + " finish: manifest" + (conf.csv() ? " and CSV export" : ""));
+            RunCounts total = prepared.prior().plus(now);
             List<TableFacts> facts = FinishRun.run(folder, writer, conf, model, state.previousRuns(), started, hadoop,
-                    times);
-            long runOk = writer.read(OutputSchema.PAIRS)
-                    .where(org.apache.spark.sql.functions.col(OutputSchema.RUN_ID).equalTo(conf.runId())
-                            .and(org.apache.spark.sql.functions.col(OutputSchema.STATUS).equalTo(OutputSchema.STATUS_OK)))
-                    .count();
-            return new RunReport(conf.runId(), folder.root().toString(), model.description(), ok, failed,
-                    plan.rejected().size(), plan.skipped(), runOk, impactRows, facts, (System.nanoTime() - t0) / 1e9,
-                    warnings);
+                    times, total);
+            return new RunReport(conf.runId(), folder.root().toString(), model.description(), now.pairsOk(),
+                    now.pairsFailed(), plan.rejected().size(), plan.skipped(), total.pairsOk(), now.impactRows(), facts,
+                    (System.nanoTime() - t0) / 1e9, warnings);
         } finally {
             sc.clearJobGroup();
         }

@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Row;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * commit may have left; they are analysed again. Last, the run record {@code _runs/<id>.json}
  * is written, so that a killed run can be resumed.
  *
- * <p>Cost for resume: two small Spark jobs per table (read the run's pair ids, delete).
+ * <p>Cost for resume: a few small Spark jobs per table (read the run's pair ids and counts, delete).
  */
 final class PrepareOutput {
     private static final Logger LOG = LoggerFactory.getLogger(PrepareOutput.class);
@@ -36,11 +37,16 @@ final class PrepareOutput {
     }
 
     /**
-     * @return the pairs the run already completed (empty unless resuming)
+     * @param done the pairs the run completed in earlier invocations (empty unless resuming)
+     * @param prior what those invocations wrote
      */
-    static Set<String> run(RunFolder folder, TableWriter writer, JobConf conf, boolean resuming, List<PairSpec> pairs)
+    record Result(Set<String> done, RunCounts prior) {
+    }
+
+    static Result run(RunFolder folder, TableWriter writer, JobConf conf, boolean resuming, List<PairSpec> pairs)
             throws IOException {
         Set<String> done = new HashSet<>();
+        RunCounts prior = RunCounts.NONE;
         if (conf.mode() == WriteMode.OVERWRITE) {
             for (String table : OutputSchema.TABLES) {
                 if (conf.format() == OutputFormat.DELTA && folder.isDelta(table)) {
@@ -62,7 +68,21 @@ final class PrepareOutput {
             }
         }
         if (resuming) {
-            done.addAll(writer.pairIds(OutputSchema.PAIRS, conf.runId()));
+            long ok = 0;
+            long failed = 0;
+            long impactRows = 0;
+            long stepRows = 0;
+            for (Row r : writer.runRows(OutputSchema.PAIRS, conf.runId(), OutputSchema.PAIR_ID, OutputSchema.STATUS,
+                    OutputSchema.IMPACT_ROWS, OutputSchema.STEPS_DONE)) {
+                done.add(r.getString(0));
+                if (OutputSchema.STATUS_OK.equals(r.getString(1))) {
+                    ok++;
+                } else {
+                    failed++;
+                }
+                impactRows += r.getLong(2);
+                stepRows += r.getInt(3);
+            }
             Set<String> unfinished = new HashSet<>();
             for (PairSpec p : pairs) {
                 if (!done.contains(p.pairId())) {
@@ -76,6 +96,8 @@ final class PrepareOutput {
                             files < 0 ? "Delta delete" : files + " files");
                 }
             }
+            long errorRows = writer.runRows(OutputSchema.ERRORS, conf.runId(), OutputSchema.STAGE).size();
+            prior = new RunCounts(ok, failed, impactRows, stepRows, errorRows);
         }
         Path record = folder.runRecord(conf.runId());
         if (!folder.fs().exists(record)) {
@@ -85,6 +107,6 @@ final class PrepareOutput {
             conf.toSettings().forEach(node.putObject("settings")::put);
             folder.writeTextAtomically(record, RunManifest.json().writeValueAsString(node));
         }
-        return done;
+        return new Result(done, prior);
     }
 }

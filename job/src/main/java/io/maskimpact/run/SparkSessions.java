@@ -11,7 +11,8 @@ import org.apache.spark.sql.SparkSession;
  * <p>Settings the job needs, each applied unless the user set the key: Delta's SQL extension
  * and catalog, ZSTD as the Parquet codec, the v1 file output committer (task output becomes
  * visible only at job commit, which resume relies on), no console progress bar (the job prints
- * its own progress). The ZSTD level ({@code --zstd-level}) is always applied, as
+ * its own progress), few partitions for Delta's state reconstruction (the job's tables have
+ * small logs). The ZSTD level ({@code --zstd-level}) is always applied, as
  * {@code spark.hadoop.parquet.compression.codec.zstd.level}, when the session starts: parquet-java
  * caches its codec per JVM, so a level set later is ignored. Never adds GPU resource settings:
  * those belong in a cluster's config ({@code conf/spark-gpu.conf}); local mode hangs with them.
@@ -41,6 +42,8 @@ public final class SparkSessions {
         settings.put("spark.sql.parquet.compression.codec", "zstd");
         settings.put("spark.hadoop.mapreduce.fileoutputcommitter.algorithm.version", "1");
         settings.put("spark.ui.showConsoleProgress", "false");
+        // Delta rebuilds a table's state in 50 tasks by default; the job's tables have small logs
+        settings.put("spark.databricks.delta.snapshotPartitions", "4");
         settings.keySet().removeIf(system::contains);
         settings.putAll(sparkSettings);
         settings.put("spark.hadoop." + ZSTD_LEVEL_KEY, String.valueOf(conf.zstdLevel()));
