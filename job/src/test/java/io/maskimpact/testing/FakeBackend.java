@@ -55,7 +55,8 @@ public final class FakeBackend implements ModelBackend {
                 c.path("grid_rows").asInt(2), c.path("grid_cols").asInt(3), c.path("max_context").asInt(4096),
                 c.path("delay_ms").asLong(0), fail);
         LOADS.incrementAndGet();
-        String name = modelDir.getFileName().toString();
+        // the device is part of the name, so tests can see in the pairs table where each pair ran
+        String name = modelDir.getFileName().toString() + "@" + device;
         return new LoadedModel() {
             @Override
             public String name() {
@@ -64,7 +65,7 @@ public final class FakeBackend implements ModelBackend {
 
             @Override
             public String describe() {
-                return name + " (fake, " + spec.layers() + " layers, " + spec.heads() + " heads on " + device + ")";
+                return name + " (fake, " + spec.layers() + " layers, " + spec.heads() + " heads)";
             }
 
             @Override
