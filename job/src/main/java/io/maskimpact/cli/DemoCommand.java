@@ -113,17 +113,12 @@ public class DemoCommand implements Callable<Integer> {
         out.println();
         out.println("Demo output: " + dir);
         out.println("  inputs:  " + dir.resolve(INPUT_DIR) + " (toy images, demo-manifest.jsonl)");
-        out.println("Open it in the viewer: open viewer/index.html in a browser (Chromium or Firefox) and choose the "
-                + "folder " + dir + ", or serve the repository (e.g. python3 -m http.server) and open "
-                + "viewer/index.html?run=<path of the folder>.");
-        out.println("Query it with Spark SQL (spark-sql, a notebook, or ./submit.sh with your own code):");
-        out.println("  SELECT variant, layer, avg(l2_distance) AS mean_l2 FROM parquet.`" + dir.resolve("impact")
-                + "` GROUP BY variant, layer ORDER BY variant, layer");
-        out.println("  SELECT pair_id, token_masked, patch_row, patch_col, sum(l2_distance) AS impact FROM parquet.`"
-                + dir.resolve("impact") + "` WHERE variant = 'Attn' AND token_kind = 'vision' GROUP BY 1, 2, 3, 4 "
-                + "ORDER BY impact DESC LIMIT 10");
-        out.println("  or with DuckDB: SELECT * FROM read_parquet('" + dir + "/impact/*/*.parquet', "
-                + "hive_partitioning = true) LIMIT 10");
+        out.println("View it:  ./submit.sh serve --out " + dir + "   then open http://127.0.0.1:8321/viewer/");
+        out.println("          (or open viewer/app/index.html from disk and choose the folder " + dir + ")");
+        out.println("Query it: ./submit.sh query --out " + dir + " --sql \"SELECT layer, variant, avg(l2_distance) AS "
+                + "mean_l2 FROM impact GROUP BY layer, variant ORDER BY layer, variant\"");
+        out.println("          (plain Parquet: Spark's parquet.`" + dir.resolve("impact") + "`, DuckDB's read_parquet('"
+                + dir + "/impact/*/*.parquet', hive_partitioning = true), pyarrow, pandas)");
         out.flush();
     }
 }

@@ -23,8 +23,8 @@ import picocli.CommandLine.Spec;
         description = {"Per-token, per-layer masking impact of a vision-language model, on Apache Spark: for every "
                 + "image/question pair, generation step, decoder layer and input token, how much the layer's update "
                 + "changes when that token is hidden from attention.", ""},
-        subcommands = {RunCommand.class, DemoCommand.class, QueryCommand.class, AnalyzeCommand.class, ToyDataCommand.class,
-                CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, DemoCommand.class, ServeCommand.class, QueryCommand.class,
+            AnalyzeCommand.class, ToyDataCommand.class, CommandLine.HelpCommand.class},
         footer = ExitCodes.FOOTER)
 public class MaskImpact implements Callable<Integer> {
 

@@ -14,7 +14,7 @@ class HelpTest {
 
     @Test
     void everyCommandHasHelpWithTheExitCodes() {
-        for (String command : new String[] {"run", "demo", "toy-data", "query", "analyze"}) {
+        for (String command : new String[] {"run", "demo", "serve", "toy-data", "query", "analyze"}) {
             Cli.Result r = Cli.run(command, "--help");
             assertThat(r.code()).as("%s --help", command).isEqualTo(0);
             assertThat(r.out()).as("%s --help", command).contains("Usage: mask-impact " + command).contains("--help");
