@@ -91,11 +91,12 @@ public final class LlavaModel implements VlmModel {
 
         int c = config.vision().hiddenSize();
         int d = config.text().hiddenSize();
+        boolean bias = json.boolValue("multimodal_projector_bias", true);
         NDArray[] projector = {
                 store.load(manager, projectorPrefix + "linear_1.weight", d, c).transpose(),
-                store.load(manager, projectorPrefix + "linear_1.bias", d),
+                bias ? store.load(manager, projectorPrefix + "linear_1.bias", d) : manager.zeros(new ai.djl.ndarray.types.Shape(d)),
                 store.load(manager, projectorPrefix + "linear_2.weight", d, d).transpose(),
-                store.load(manager, projectorPrefix + "linear_2.bias", d)};
+                bias ? store.load(manager, projectorPrefix + "linear_2.bias", d) : manager.zeros(new ai.djl.ndarray.types.Shape(d))};
         VisionTower vision = VisionTower.load(store, visionPrefix, config.vision(), config.featureLayerIndex(), manager);
         CausalDecoder decoder = CausalDecoder.load(store, textPrefix, lmHead, config.text(), manager);
 
