@@ -97,6 +97,13 @@ class RunEndToEndTest extends SparkTestBase {
                 .allSatisfy(f -> assertThat(f.getFileName().toString()).matches("part-.*\\.zstd\\.parquet"));
         for (Path f : files) {
             assertThat(codecs(f)).as("codec of every column chunk in %s", f).containsExactly("ZSTD");
+            for (String column : List.of(OutputSchema.RUN_ID, OutputSchema.PAIR_ID, OutputSchema.TOKEN_MASKED,
+                    OutputSchema.TOKEN_KIND, OutputSchema.VARIANT)) {
+                assertThat(encodings(f, column)).as("%s is dictionary-encoded in %s", column, f)
+                        .containsAnyOf("PLAIN_DICTIONARY", "RLE_DICTIONARY");
+            }
+            assertThat(types(f)).as("physical types in %s", f).containsEntry(OutputSchema.L2_DISTANCE, "FLOAT")
+                    .containsEntry(OutputSchema.COSINE_DISTANCE, "FLOAT");
         }
         assertThat(sql("SELECT DISTINCT variant FROM parquet.`%s/impact` ORDER BY variant", out).stream().map(a -> a[0]).toList())
                 .containsExactly("Attn", "Full", "Head_0", "Head_1");
@@ -258,6 +265,35 @@ class RunEndToEndTest extends SparkTestBase {
             }
         }
         return codecs;
+    }
+
+    static Set<String> encodings(Path file, String column) throws IOException {
+        Set<String> found = new TreeSet<>();
+        try (ParquetFileReader reader = open(file)) {
+            for (BlockMetaData b : reader.getFooter().getBlocks()) {
+                for (ColumnChunkMetaData c : b.getColumns()) {
+                    if (c.getPath().toDotString().equals(column)) {
+                        c.getEncodings().forEach(e -> found.add(e.name()));
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    static java.util.Map<String, String> types(Path file) throws IOException {
+        java.util.Map<String, String> types = new java.util.TreeMap<>();
+        try (ParquetFileReader reader = open(file)) {
+            reader.getFooter().getFileMetaData().getSchema().getColumns()
+                    .forEach(c -> types.put(c.getPath()[0], c.getPrimitiveType().getPrimitiveTypeName().name()));
+        }
+        return types;
+    }
+
+    private static ParquetFileReader open(Path file) throws IOException {
+        Configuration conf = new Configuration();
+        FileStatus st = FileSystem.getLocal(conf).getFileStatus(new org.apache.hadoop.fs.Path(file.toUri()));
+        return ParquetFileReader.open(HadoopInputFile.fromStatus(st, conf));
     }
 
     static long size(Path p) {
