@@ -15,8 +15,10 @@
 #    (MASK_IMPACT_TORCH_JAR names another, e.g. a CUDA flavour). MASK_IMPACT_SPARK_CONF is passed
 #    as --properties-file (e.g. conf/spark-gpu.conf); SPARK_SUBMIT_ARGS adds more spark-submit flags.
 #
-# Environment: JAVA_HOME (Java 17), MASK_IMPACT_MEMORY (local JVM heap, default 4g), DJL_CACHE_DIR
-# (where DJL extracts libtorch, default ~/.djl.ai), SPARK_LOCAL_IP (default 127.0.0.1).
+# Environment: JAVA_HOME (Java 17), MASK_IMPACT_MEMORY (local JVM heap, default 4g),
+# MASK_IMPACT_TORCH_THREADS (libtorch threads per process in local mode, default 1: local[*] runs
+# one task per core side by side, which beats fewer tasks with more threads), DJL_CACHE_DIR (where
+# DJL extracts libtorch, default ~/.djl.ai), SPARK_LOCAL_IP (default 127.0.0.1).
 set -euo pipefail
 
 HOME_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -95,6 +97,7 @@ if [[ "$cluster" == false ]]; then
     done < "$conf_file"
   fi
   exec "$JAVA" "${OPENS[@]}" -Xmx"${MASK_IMPACT_MEMORY:-4g}" "${JVM_PROPS[@]}" "${spark_props[@]}" \
+    -Dai.djl.pytorch.num_threads="${MASK_IMPACT_TORCH_THREADS:-1}" \
     -cp "$THIN_JAR:$(cat "$JOB/target/classpath.txt")" "$MAIN" "$@"
 fi
 
