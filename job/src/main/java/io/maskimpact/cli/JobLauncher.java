@@ -41,6 +41,14 @@ final class JobLauncher {
         }
     }
 
+    private static Throwable rootCause(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c;
+    }
+
     static void usage(PrintWriter err, String command, String message) {
         err.println(message);
         err.println("Try 'mask-impact " + command + " --help' for the options.");
@@ -75,6 +83,13 @@ final class JobLauncher {
         } catch (IOException e) {
             LOG.error("Run failed", e);
             err.println("Cannot write to " + resolved.conf().out() + ": " + e.getMessage());
+            err.flush();
+            return ExitCodes.SOFTWARE;
+        } catch (Exception e) {
+            // the command's boundary: a failed Spark job (SparkException is checked but undeclared) or a bug
+            LOG.error("Run failed", e);
+            err.println("Run failed: " + io.maskimpact.input.InputErrors.oneLine(rootCause(e)) + " (committed batches are "
+                    + "kept: rerun with --mode resume to finish; the stack trace is in the log above)");
             err.flush();
             return ExitCodes.SOFTWARE;
         } finally {

@@ -25,9 +25,10 @@ public final class FakeAnalyzer implements PairAnalyzer {
      * @param maxContext longest prompt plus new tokens; longer pairs fail at stage {@code prompt}
      * @param delayMs sleep per pair, to make runs slow enough to kill
      * @param failPairs pair ids whose analysis throws (stage {@code analysis})
+     * @param crashPairs pair ids whose analysis throws an {@link Error}, like a native crash: the task fails
      */
     public record Spec(int layers, int heads, int gridRows, int gridCols, int maxContext, long delayMs,
-                       Set<String> failPairs) {
+                       Set<String> failPairs, Set<String> crashPairs) {
     }
 
     private final Spec spec;
@@ -62,6 +63,9 @@ public final class FakeAnalyzer implements PairAnalyzer {
         String id = request.pairId();
         if (spec.failPairs().contains(id)) {
             throw new PairException(id, "analysis", "Cannot analyze pair " + id + ": the fake model was told to fail", null);
+        }
+        if (spec.crashPairs().contains(id)) {
+            throw new AssertionError("the fake model crashed on pair " + id);
         }
         if (request.image() == null || request.image().getWidth() < 1) {
             throw new PairException(id, "image", "Cannot analyze pair " + id + ": no image", null);

@@ -246,6 +246,19 @@ class RunEndToEndTest extends SparkTestBase {
         assertThat(usage.err()).contains("--mask-mode").contains("sideways");
     }
 
+    @Test
+    void aFailedTaskStopsTheRunWithExitCode1AndAHintToResume() {
+        com.fasterxml.jackson.databind.node.ObjectNode config = FakeModels.config(tmp, LAYERS, HEADS, GRID_ROWS, GRID_COLS);
+        config.putArray("crash_pairs").add(rows.get(1).pairId());
+        Path crashing = FakeModels.save(tmp.resolve("crashing-model"), config);
+        Cli.Result r = Cli.run("run", "--manifest", manifest.toString(), "--model", crashing.toString(), "--out",
+                tmp.resolve("out-crash").toString(), "--max-new-tokens", "1");
+        assertThat(r.code()).as("%s", r).isEqualTo(ExitCodes.SOFTWARE);
+        assertThat(r.err()).contains("Run failed: the fake model crashed on pair " + rows.get(1).pairId())
+                .contains("--mode resume");
+        assertThat(tmp.resolve("out-crash/_manifest.json")).as("no manifest for a failed run").doesNotExist();
+    }
+
     static List<Path> dataFiles(Path dir) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(p -> p.getFileName().toString().endsWith(".parquet") && !p.getFileName().toString().startsWith("."))

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class TableRowsTest {
 
     private static PairResult result(MaskMode mode, int steps) throws Exception {
-        FakeAnalyzer fake = new FakeAnalyzer(new FakeAnalyzer.Spec(2, 2, 1, 2, 100, 0, Set.of()),
+        FakeAnalyzer fake = new FakeAnalyzer(new FakeAnalyzer.Spec(2, 2, 1, 2, 100, 0, Set.of(), Set.of()),
                 AnalysisOptions.defaults(), "fake");
         PairImpact impact = fake.analyze(new PairRequest("p1", new BufferedImage(2, 2, BufferedImage.TYPE_INT_RGB),
                 "what colour", steps, mode));

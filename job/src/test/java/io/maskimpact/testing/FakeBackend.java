@@ -51,9 +51,11 @@ public final class FakeBackend implements ModelBackend {
         }
         Set<String> fail = new HashSet<>();
         c.path("fail_pairs").forEach(n -> fail.add(n.asText()));
+        Set<String> crash = new HashSet<>();
+        c.path("crash_pairs").forEach(n -> crash.add(n.asText()));
         FakeAnalyzer.Spec spec = new FakeAnalyzer.Spec(c.path("layers").asInt(2), c.path("heads").asInt(2),
                 c.path("grid_rows").asInt(2), c.path("grid_cols").asInt(3), c.path("max_context").asInt(4096),
-                c.path("delay_ms").asLong(0), fail);
+                c.path("delay_ms").asLong(0), fail, crash);
         LOADS.incrementAndGet();
         // the device is part of the name, so tests can see in the pairs table where each pair ran
         String name = modelDir.getFileName().toString() + "@" + device;
