@@ -125,6 +125,9 @@ def main():
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     work = args.work or tempfile.mkdtemp(prefix="mask-impact-gen-")
+    if args.work is None:
+        import atexit
+        atexit.register(shutil.rmtree, work, True)
     os.makedirs(work, exist_ok=True)
     log("work dir:", work)
     log("chat template check:", check_template())

@@ -1,7 +1,9 @@
 """Toy data via the Java generator (io.maskimpact.toy.ToyData), loaded as tensors."""
 
+import atexit
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 
@@ -24,6 +26,7 @@ def compile_toydata():
     global _classes_dir
     if _classes_dir is None:
         d = tempfile.mkdtemp(prefix="toydata-classes-")
+        atexit.register(shutil.rmtree, d, True)
         srcs = [os.path.join(TOY_SRC, f) for f in sorted(os.listdir(TOY_SRC)) if f.endswith(".java")]
         subprocess.run(["javac", "--release", "17", "-d", d] + srcs, check=True)
         _classes_dir = d
