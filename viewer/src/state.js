@@ -38,7 +38,7 @@ export const SCALINGS = /** @type {Scaling[]} */ (['linear', 'sqrt', 'percentile
 export function defaultState(pairId, step, variant) {
   return {
     pairId, step, layer: 0, compareLayer: null, variant, metric: 'l2_distance', scaling: 'linear',
-    excludeSinks: true, opacity: 0.6, domain: 'all', selected: null,
+    excludeSinks: false, opacity: 0.6, domain: 'all', selected: null,
   }
 }
 
@@ -59,7 +59,7 @@ export function toHash(s) {
   p.set('scaling', s.scaling)
   if (s.compareLayer !== null) p.set('compare', String(s.compareLayer))
   if (s.selected !== null) p.set('token', String(s.selected))
-  if (!s.excludeSinks) p.set('sinks', '1')
+  if (s.excludeSinks) p.set('sinks', 'exclude')
   if (s.domain === 'layer') p.set('domain', 'layer')
   return `#${p.toString()}`
 }
@@ -88,7 +88,7 @@ export function fromHash(s, hash) {
   if (SCALINGS.includes(scaling)) out.scaling = scaling
   out.compareLayer = int('compare')
   out.selected = int('token')
-  out.excludeSinks = p.get('sinks') !== '1'
+  out.excludeSinks = p.get('sinks') === 'exclude'
   out.domain = p.get('domain') === 'layer' ? 'layer' : 'all'
   return out
 }
