@@ -27,6 +27,12 @@ public final class FakeBackend implements ModelBackend {
     public static final AtomicInteger LOADS = new AtomicInteger();
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * Task attempts that crashed on purpose ({@code crash_first_attempt_pairs}), as
+     * "pair/stage.partition.attempt", for tests to see that the crash happened.
+     */
+    public static final java.util.Queue<String> FIRST_ATTEMPT_CRASHES = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
     @Override
     public boolean accepts(Path modelDir) {
         try {
@@ -53,6 +59,8 @@ public final class FakeBackend implements ModelBackend {
         c.path("fail_pairs").forEach(n -> fail.add(n.asText()));
         Set<String> crash = new HashSet<>();
         c.path("crash_pairs").forEach(n -> crash.add(n.asText()));
+        Set<String> crashOnce = new HashSet<>();
+        c.path("crash_first_attempt_pairs").forEach(n -> crashOnce.add(n.asText()));
         FakeAnalyzer.Spec spec = new FakeAnalyzer.Spec(c.path("layers").asInt(2), c.path("heads").asInt(2),
                 c.path("grid_rows").asInt(2), c.path("grid_cols").asInt(3), c.path("max_context").asInt(4096),
                 c.path("delay_ms").asLong(0), fail, crash);
@@ -82,12 +90,51 @@ public final class FakeBackend implements ModelBackend {
 
             @Override
             public PairAnalyzer newAnalyzer(AnalysisOptions options) {
-                return new FakeAnalyzer(spec, options, name);
+                PairAnalyzer fake = new FakeAnalyzer(spec, options, name);
+                return crashOnce.isEmpty() ? fake : new CrashFirstAttempt(fake, crashOnce);
             }
 
             @Override
             public void close() {
             }
         };
+    }
+
+    /**
+     * {@code crash_first_attempt_pairs}: the listed pairs throw an {@link Error} (like a native
+     * crash, so the whole task fails) in a task's first attempt only, and are analysed normally
+     * when Spark retries the task (a {@code local[N,M]} master with M &gt; 1 allows retries). Outside
+     * a Spark task there is no attempt number and nothing crashes.
+     */
+    private static final class CrashFirstAttempt implements PairAnalyzer {
+        private final PairAnalyzer inner;
+        private final Set<String> pairs;
+
+        CrashFirstAttempt(PairAnalyzer inner, Set<String> pairs) {
+            this.inner = inner;
+            this.pairs = pairs;
+        }
+
+        @Override
+        public io.maskimpact.analysis.PairImpact analyze(io.maskimpact.analysis.PairRequest request)
+                throws io.maskimpact.analysis.PairException {
+            org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+            if (task != null && task.attemptNumber() == 0 && pairs.contains(request.pairId())) {
+                FIRST_ATTEMPT_CRASHES.add(request.pairId() + "/" + task.stageId() + "." + task.partitionId() + "."
+                        + task.attemptNumber());
+                throw new AssertionError("the fake model crashed on pair " + request.pairId() + " (first attempt only)");
+            }
+            return inner.analyze(request);
+        }
+
+        @Override
+        public String modelName() {
+            return inner.modelName();
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
     }
 }
