@@ -32,7 +32,9 @@ import org.apache.hadoop.fs.Path;
  * before reading, and images over {@code maxPixels} are decoded with subsampling, so a
  * 20000x20000 image is read at a fraction of its size. Grayscale (8 or 16 bit), palette,
  * 16-bit and alpha images are converted to RGB (alpha over white); gray values are copied, not
- * colour-managed, so a gray level stays the same number.
+ * colour-managed, so a gray level stays the same number. CMYK JPEGs are converted from their
+ * samples with the naive formula (no ICC profile; see {@link #cmykToRgb}). A JPEG's EXIF orientation is applied
+ * ({@link JpegMarkers} reads it; ImageIO does not), so the model sees the picture upright.
  *
  * <p>Not thread-safe across calls only in the sense that each call opens its own streams; one
  * loader per task is the intended use.
@@ -109,7 +111,10 @@ public final class ImageLoader {
                 if (image == null || image.getWidth() < 1 || image.getHeight() < 1) {
                     throw InputErrors.imageCorrupt(pairId, uri, "no pixels", null);
                 }
-                return new Decoded(toRgb(image), bytes, reader.getFormatName().toLowerCase(java.util.Locale.ROOT));
+                String format = reader.getFormatName().toLowerCase(java.util.Locale.ROOT);
+                JpegMarkers jpeg = JpegMarkers.scan(bytes);
+                BufferedImage rgb = isCmyk(image) ? cmykToRgb(image) : toRgb(image);
+                return new Decoded(orient(rgb, jpeg.orientation()), bytes, format);
             } finally {
                 reader.dispose();
             }
@@ -144,6 +149,87 @@ public final class ImageLoader {
         } catch (IOException | IllegalArgumentException e) {
             throw InputErrors.imageUnreadable(pairId, uri, e);
         }
+    }
+
+    private static boolean isCmyk(BufferedImage image) {
+        return image.getColorModel().getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_CMYK
+                && image.getRaster().getNumBands() == 4;
+    }
+
+    /**
+     * CMYK to RGB from the decoded samples, without an ICC profile: {@code R = (255 - C)(255 - K) / 255},
+     * likewise G from M and B from Y.
+     *
+     * <p>Why not ImageIO's own conversion: on JDK 17 the JPEG reader does decode CMYK JPEGs (with
+     * or without an Adobe APP14 segment), and it already undoes Adobe's inverted storage, so its
+     * samples are true ink amounts; but drawing that image into sRGB treats the result as linear
+     * and brightens it (stored C'M'Y'K' = 10, 200, 250, 240 came out as 54, 223, 246 instead of
+     * 9, 188, 235). Older JDKs threw "Unsupported Image Type" instead; such a file would fail as
+     * corrupt there, with an {@code errors} row.
+     *
+     * @param src a 4-band CMYK image as the JDK decodes it
+     * @return the pixels as 8-bit RGB
+     */
+    static BufferedImage cmykToRgb(BufferedImage src) {
+        int w = src.getWidth();
+        int h = src.getHeight();
+        Raster raster = src.getRaster();
+        int max = (1 << src.getColorModel().getComponentSize(0)) - 1;
+        BufferedImage dst = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        int[] px = new int[4];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                raster.getPixel(x, y, px);
+                int rgb = 0;
+                for (int c = 0; c < 3; c++) {
+                    double ink = px[c] / (double) max;
+                    double black = px[3] / (double) max;
+                    double v = (1 - ink) * (1 - black);
+                    rgb = (rgb << 8) | (int) Math.round(v * 255);
+                }
+                dst.setRGB(x, y, rgb);
+            }
+        }
+        return dst;
+    }
+
+    /**
+     * Applies an EXIF orientation: the stored pixels are turned so the picture reads upright.
+     * Orientations 5 to 8 swap width and height. Each is an exact pixel permutation (multiples of
+     * 90 degrees and mirrors with whole-pixel translations, nearest-neighbour drawing).
+     *
+     * @param src an RGB image as stored in the file
+     * @param orientation the EXIF value, 1 to 8 (1: as stored)
+     * @return the upright image; {@code src} itself for orientation 1
+     */
+    static BufferedImage orient(BufferedImage src, int orientation) {
+        int w = src.getWidth();
+        int h = src.getHeight();
+        // new AffineTransform(m00, m10, m01, m11, m02, m12): x' = m00 x + m01 y + m02, y' = m10 x + m11 y + m12
+        java.awt.geom.AffineTransform t = switch (orientation) {
+            case 2 -> new java.awt.geom.AffineTransform(-1, 0, 0, 1, w, 0);   // mirror left-right
+            case 3 -> new java.awt.geom.AffineTransform(-1, 0, 0, -1, w, h);  // rotate 180
+            case 4 -> new java.awt.geom.AffineTransform(1, 0, 0, -1, 0, h);   // mirror top-bottom
+            case 5 -> new java.awt.geom.AffineTransform(0, 1, 1, 0, 0, 0);    // transpose
+            case 6 -> new java.awt.geom.AffineTransform(0, 1, -1, 0, h, 0);   // rotate 90 clockwise
+            case 7 -> new java.awt.geom.AffineTransform(0, -1, -1, 0, h, w);  // transverse
+            case 8 -> new java.awt.geom.AffineTransform(0, -1, 1, 0, 0, w);   // rotate 90 counter-clockwise
+            default -> null;
+        };
+        if (t == null) {
+            return src;
+        }
+        boolean swap = orientation >= 5;
+        BufferedImage dst = new BufferedImage(swap ? h : w, swap ? w : h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = dst.createGraphics();
+        try {
+            g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION,
+                    java.awt.RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
+            g.drawImage(src, t, null);
+        } finally {
+            g.dispose();
+        }
+        return dst;
     }
 
     /**

@@ -93,4 +93,177 @@ class ImageLoaderTest {
         assertThatThrownBy(() -> load(big)).hasMessageContaining("too large");
         assertThatThrownBy(() -> load(tmp)).hasMessageContaining("it is a folder");
     }
+
+    // ---- unusual but valid images, built here byte by byte
+
+    /** Encodes an RGB image or a raw raster (e.g. 4-band CMYK) as a JPEG at full quality. */
+    private static byte[] jpeg(BufferedImage image, java.awt.image.Raster raster) throws IOException {
+        javax.imageio.ImageWriter w = ImageIO.getImageWritersByFormatName("jpeg").next();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (javax.imageio.stream.ImageOutputStream os = ImageIO.createImageOutputStream(out)) {
+            w.setOutput(os);
+            javax.imageio.ImageWriteParam p = w.getDefaultWriteParam();
+            p.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
+            p.setCompressionQuality(1f);
+            w.write(null, image != null ? new javax.imageio.IIOImage(image, null, null)
+                    : new javax.imageio.IIOImage(raster, null, null), p);
+        } finally {
+            w.dispose();
+        }
+        return out.toByteArray();
+    }
+
+    /** Inserts a marker segment (marker, 2-byte length, payload) right after a JPEG's SOI. */
+    private static byte[] withSegment(byte[] jpeg, int marker, byte[] payload) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(jpeg, 0, 2);
+        out.write(0xFF);
+        out.write(marker);
+        out.write((payload.length + 2) >> 8);
+        out.write((payload.length + 2) & 0xFF);
+        out.write(payload, 0, payload.length);
+        out.write(jpeg, 2, jpeg.length - 2);
+        return out.toByteArray();
+    }
+
+    /** An APP1 payload: "Exif\0\0", a TIFF header and IFD0 with one entry, Orientation (SHORT). */
+    private static byte[] exifOrientation(int orientation, boolean littleEndian) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(6 + 8 + 2 + 12 + 4)
+                .order(littleEndian ? java.nio.ByteOrder.LITTLE_ENDIAN : java.nio.ByteOrder.BIG_ENDIAN);
+        b.put("Exif".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).put((byte) 0).put((byte) 0);
+        b.put((byte) (littleEndian ? 'I' : 'M')).put((byte) (littleEndian ? 'I' : 'M')).putShort((short) 42).putInt(8);
+        b.putShort((short) 1); // one entry
+        b.putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) orientation).putShort((short) 0);
+        b.putInt(0); // no next IFD
+        return b.array();
+    }
+
+    private static final int RED = 0xFF0000;
+    private static final int GREEN = 0x00FF00;
+    private static final int BLUE = 0x0000FF;
+    private static final int WHITE = 0xFFFFFF;
+
+    /** The colour of a pixel, snapped to the nearest of the four test colours (JPEG is lossy). */
+    private static int nearest(int rgb) {
+        int best = RED;
+        long bestD = Long.MAX_VALUE;
+        for (int c : new int[] {RED, GREEN, BLUE, WHITE}) {
+            long d = 0;
+            for (int s = 0; s < 24; s += 8) {
+                long diff = ((rgb >> s) & 0xFF) - ((c >> s) & 0xFF);
+                d += diff * diff;
+            }
+            if (d < bestD) {
+                bestD = d;
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "orientation {0}")
+    @org.junit.jupiter.params.provider.CsvSource({
+            // orientation, upright size, then the colours at the upright picture's corners TL, TR, BL, BR,
+            // for a stored 32x16 picture with red, green / blue, white quadrants
+            "1, 32, 16, FF0000, 00FF00, 0000FF, FFFFFF",
+            "2, 32, 16, 00FF00, FF0000, FFFFFF, 0000FF",
+            "3, 32, 16, FFFFFF, 0000FF, 00FF00, FF0000",
+            "4, 32, 16, 0000FF, FFFFFF, FF0000, 00FF00",
+            "5, 16, 32, FF0000, 0000FF, 00FF00, FFFFFF",
+            "6, 16, 32, 0000FF, FF0000, FFFFFF, 00FF00",
+            "7, 16, 32, FFFFFF, 00FF00, 0000FF, FF0000",
+            "8, 16, 32, 00FF00, FFFFFF, FF0000, 0000FF"})
+    void exifRotatedJpegIsTurnedUpright(int orientation, int width, int height, String tl, String tr, String bl,
+                                        String br) throws Exception {
+        BufferedImage stored = new BufferedImage(32, 16, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 16; y++) {
+            for (int x = 0; x < 32; x++) {
+                stored.setRGB(x, y, y < 8 ? (x < 16 ? RED : GREEN) : (x < 16 ? BLUE : WHITE));
+            }
+        }
+        // big-endian ("MM") for odd orientations, little-endian ("II") for even ones: both byte orders
+        byte[] bytes = withSegment(jpeg(stored, null), 0xE1, exifOrientation(orientation, orientation % 2 == 0));
+        Path p = Files.write(tmp.resolve("exif-" + orientation + ".jpg"), bytes);
+        BufferedImage upright = load(p);
+        assertThat(upright.getType()).isEqualTo(BufferedImage.TYPE_INT_RGB);
+        assertThat(upright.getWidth()).as("width").isEqualTo(width);
+        assertThat(upright.getHeight()).as("height").isEqualTo(height);
+        int qx = width / 4;
+        int qy = height / 4;
+        assertThat(new int[] {nearest(upright.getRGB(qx, qy)), nearest(upright.getRGB(width - 1 - qx, qy)),
+                nearest(upright.getRGB(qx, height - 1 - qy)), nearest(upright.getRGB(width - 1 - qx, height - 1 - qy))})
+                .as("quadrant colours TL, TR, BL, BR").containsExactly(Integer.parseInt(tl, 16), Integer.parseInt(tr, 16),
+                        Integer.parseInt(bl, 16), Integer.parseInt(br, 16));
+    }
+
+    @Test
+    void malformedExifIsIgnoredNotFatal() throws Exception {
+        BufferedImage img = new BufferedImage(8, 4, BufferedImage.TYPE_INT_RGB);
+        byte[] exif = exifOrientation(6, false);
+        exif[10] = 'X'; // not a TIFF byte order
+        Path p = Files.write(tmp.resolve("bad-exif.jpg"), withSegment(jpeg(img, null), 0xE1, exif));
+        assertThat(load(p).getWidth()).as("left as stored").isEqualTo(8);
+        byte[] cut = Arrays.copyOf(exifOrientation(6, false), 12); // segment ends inside the TIFF header
+        Path q = Files.write(tmp.resolve("cut-exif.jpg"), withSegment(jpeg(img, null), 0xE1, cut));
+        assertThat(load(q).getWidth()).isEqualTo(8);
+    }
+
+    @Test
+    void cmykJpegIsConvertedToRgb() throws Exception {
+        // one CMYK colour over the whole picture, as raw samples
+        int[] raw = {10, 200, 250, 240};
+        java.awt.image.WritableRaster cmyk = java.awt.image.Raster.createInterleavedRaster(
+                java.awt.image.DataBuffer.TYPE_BYTE, 16, 16, 4, null);
+        for (int y = 0; y < 16; y++) {
+            for (int x = 0; x < 16; x++) {
+                cmyk.setPixel(x, y, raw);
+            }
+        }
+        byte[] plain = jpeg(null, cmyk);
+        // Adobe APP14: "Adobe", version 100, flags0, flags1, transform 0 (CMYK as stored, values inverted)
+        byte[] adobe = withSegment(plain, 0xEE, new byte[] {'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0});
+
+        BufferedImage fromAdobe = load(Files.write(tmp.resolve("adobe-cmyk.jpg"), adobe));
+        assertThat(fromAdobe.getType()).isEqualTo(BufferedImage.TYPE_INT_RGB);
+        // stored inverted (C = 255 - C'): R = (255 - C)(255 - K) / 255 = C' K' / 255 = 10 * 240 / 255 = 9,
+        // G = 200 * 240 / 255 = 188, B = 250 * 240 / 255 = 235 (ImageIO's own drawing gives 54, 223, 246)
+        assertChannels(fromAdobe.getRGB(8, 8), 9, 188, 235);
+
+        // without the Adobe segment the JDK reads the samples the same way (as inverted), and so do we
+        BufferedImage fromPlain = load(Files.write(tmp.resolve("plain-cmyk.jpg"), plain));
+        assertChannels(fromPlain.getRGB(8, 8), 9, 188, 235);
+    }
+
+    private static void assertChannels(int rgb, int r, int g, int b) {
+        assertThat(new int[] {(rgb >> 16) & 0xFF, (rgb >> 8) & 0xFF, rgb & 0xFF}).as("R, G, B of %06x", rgb & 0xFFFFFF)
+                .satisfies(c -> {
+                    assertThat(c[0]).isCloseTo(r, org.assertj.core.data.Offset.offset(3));
+                    assertThat(c[1]).isCloseTo(g, org.assertj.core.data.Offset.offset(3));
+                    assertThat(c[2]).isCloseTo(b, org.assertj.core.data.Offset.offset(3));
+                });
+    }
+
+    @Test
+    void palettePngIsConvertedWithItsTransparentEntryOverWhite() throws Exception {
+        byte[] reds = {(byte) 255, 0, 0, 0};
+        byte[] greens = {0, (byte) 128, 0, 0};
+        byte[] blues = {0, 0, (byte) 255, 0};
+        byte[] alphas = {(byte) 255, (byte) 255, (byte) 255, 0}; // entry 3 is transparent
+        java.awt.image.IndexColorModel palette = new java.awt.image.IndexColorModel(2, 4, reds, greens, blues, alphas);
+        BufferedImage indexed = new BufferedImage(4, 1, BufferedImage.TYPE_BYTE_BINARY, palette);
+        for (int x = 0; x < 4; x++) {
+            indexed.getRaster().setSample(x, 0, 0, x);
+        }
+        Path p = write("palette.png", indexed, "png");
+        try (javax.imageio.stream.ImageInputStream in = ImageIO.createImageInputStream(p.toFile())) {
+            javax.imageio.ImageReader r = ImageIO.getImageReaders(in).next();
+            r.setInput(in);
+            assertThat(r.getRawImageType(0).getColorModel()).as("the file really is a palette PNG")
+                    .isInstanceOf(java.awt.image.IndexColorModel.class);
+        }
+        BufferedImage rgb = load(p);
+        assertThat(rgb.getType()).isEqualTo(BufferedImage.TYPE_INT_RGB);
+        assertThat(new int[] {rgb.getRGB(0, 0) & 0xFFFFFF, rgb.getRGB(1, 0) & 0xFFFFFF, rgb.getRGB(2, 0) & 0xFFFFFF,
+                rgb.getRGB(3, 0) & 0xFFFFFF}).containsExactly(0xFF0000, 0x008000, 0x0000FF, 0xFFFFFF);
+    }
 }
