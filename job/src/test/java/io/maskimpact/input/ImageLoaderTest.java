@@ -97,7 +97,7 @@ class ImageLoaderTest {
     // ---- unusual but valid images, built here byte by byte
 
     /** Encodes an RGB image or a raw raster (e.g. 4-band CMYK) as a JPEG at full quality. */
-    private static byte[] jpeg(BufferedImage image, java.awt.image.Raster raster) throws IOException {
+    static byte[] jpeg(BufferedImage image, java.awt.image.Raster raster) throws IOException {
         javax.imageio.ImageWriter w = ImageIO.getImageWritersByFormatName("jpeg").next();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (javax.imageio.stream.ImageOutputStream os = ImageIO.createImageOutputStream(out)) {
@@ -114,7 +114,7 @@ class ImageLoaderTest {
     }
 
     /** Inserts a marker segment (marker, 2-byte length, payload) right after a JPEG's SOI. */
-    private static byte[] withSegment(byte[] jpeg, int marker, byte[] payload) {
+    static byte[] withSegment(byte[] jpeg, int marker, byte[] payload) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(jpeg, 0, 2);
         out.write(0xFF);
@@ -127,7 +127,7 @@ class ImageLoaderTest {
     }
 
     /** An APP1 payload: "Exif\0\0", a TIFF header and IFD0 with one entry, Orientation (SHORT). */
-    private static byte[] exifOrientation(int orientation, boolean littleEndian) {
+    static byte[] exifOrientation(int orientation, boolean littleEndian) {
         java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(6 + 8 + 2 + 12 + 4)
                 .order(littleEndian ? java.nio.ByteOrder.LITTLE_ENDIAN : java.nio.ByteOrder.BIG_ENDIAN);
         b.put("Exif".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).put((byte) 0).put((byte) 0);

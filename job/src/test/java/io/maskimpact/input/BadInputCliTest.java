@@ -1,0 +1,117 @@
+package io.maskimpact.input;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.maskimpact.cli.ExitCodes;
+import io.maskimpact.testing.Cli;
+import io.maskimpact.testing.FakeModels;
+import io.maskimpact.testing.Pairs;
+import io.maskimpact.testing.SparkTestBase;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBuffer;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 8's input guarantees through the real command line: unusable manifests stop the run
+ * with one line, exit 3 and nothing written; unusual but valid images are analysed, not
+ * rejected; a pair the model fails on is an {@code errors} row while the others succeed.
+ */
+class BadInputCliTest extends SparkTestBase {
+    @TempDir
+    static Path tmp;
+    static Path model;
+
+    @BeforeAll
+    static void fixtures() {
+        model = FakeModels.write(tmp.resolve("fake-model"));
+    }
+
+    private static Cli.Result run(Path manifest, Path out, Path withModel) {
+        return Cli.run("run", "--manifest", manifest.toString(), "--model", withModel.toString(), "--out",
+                out.toString(), "--max-new-tokens", "2");
+    }
+
+    @Test
+    void unusableManifestsStopTheRunWithOneLineAndWriteNothing() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("manifests"));
+        Path latin1 = Files.write(dir.resolve("latin1.csv"),
+                "pair_id,image,question\na,a.png,ok\nb,b.png,caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+        Path badJson = Files.writeString(dir.resolve("bad.jsonl"), "{\"pair_id\": \"a\"}\n{\"pair_id\": \n");
+        Path txt = Files.writeString(dir.resolve("m.txt"), "x");
+        Path empty = Files.writeString(dir.resolve("empty.csv"), "pair_id,image,question\n");
+        Path missing = dir.resolve("none.csv");
+        List<Object[]> cases = List.of(new Object[] {latin1, "line 3 is not valid UTF-8"},
+                new Object[] {badJson, "line 2 is not a JSON object"}, new Object[] {txt, "unknown format"},
+                new Object[] {empty, "it has no rows"}, new Object[] {missing, "file not found"});
+        int i = 0;
+        for (Object[] c : cases) {
+            Path manifest = (Path) c[0];
+            Path out = tmp.resolve("out-manifest-" + i++);
+            Cli.Result r = run(manifest, out, model);
+            assertThat(r.code()).as("%s\n%s", manifest, r).isEqualTo(ExitCodes.CANNOT_START);
+            assertThat(r.err().strip()).as("one line for %s", manifest).doesNotContain("\n")
+                    .startsWith("Cannot read manifest " + manifest).contains((String) c[1]);
+            assertThat(out).as("nothing written for %s", manifest).doesNotExist();
+        }
+    }
+
+    @Test
+    void unusualButValidImagesAreAnalysedNotRejected() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("unusual/images"));
+        BufferedImage rgb = new BufferedImage(32, 16, BufferedImage.TYPE_INT_RGB);
+        rgb.setRGB(1, 1, 0xFF0000);
+        Files.write(dir.resolve("exif6.jpg"), ImageLoaderTest.withSegment(ImageLoaderTest.jpeg(rgb, null), 0xE1,
+                ImageLoaderTest.exifOrientation(6, false)));
+        WritableRaster cmyk = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, 16, 16, 4, null);
+        cmyk.setPixel(0, 0, new int[] {10, 200, 250, 240});
+        Files.write(dir.resolve("cmyk.jpg"), ImageLoaderTest.withSegment(ImageLoaderTest.jpeg(null, cmyk), 0xEE,
+                new byte[] {'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0}));
+        IndexColorModel palette = new IndexColorModel(2, 2, new byte[] {0, (byte) 255}, new byte[] {0, 0},
+                new byte[] {0, 0});
+        ImageIO.write(new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_BINARY, palette), "png",
+                dir.resolve("palette.png").toFile());
+        ImageIO.write(new BufferedImage(8, 8, BufferedImage.TYPE_USHORT_GRAY), "png", dir.resolve("gray16.png").toFile());
+        ImageIO.write(new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_GRAY), "png", dir.resolve("gray.png").toFile());
+        ImageIO.write(new BufferedImage(8, 8, BufferedImage.TYPE_INT_ARGB), "png", dir.resolve("alpha.png").toFile());
+        List<Pairs.Row> rows = new ArrayList<>();
+        for (String f : List.of("exif6.jpg", "cmyk.jpg", "palette.png", "gray16.png", "gray.png", "alpha.png")) {
+            rows.add(new Pairs.Row(f.replace('.', '-'), "images/" + f, "what is it?", null, null));
+        }
+        Path manifest = Pairs.csv(tmp.resolve("unusual/manifest.csv"), rows);
+        Path out = tmp.resolve("out-unusual");
+        Cli.Result r = run(manifest, out, model);
+        assertThat(r.code()).as("%s", r).isEqualTo(0);
+        assertThat(sql("SELECT pair_id, status FROM parquet.`%s/pairs` ORDER BY pair_id", out).stream()
+                .map(e -> e[0] + "=" + e[1]).toList()).containsExactly("alpha-png=ok", "cmyk-jpg=ok", "exif6-jpg=ok",
+                        "gray-png=ok", "gray16-png=ok", "palette-png=ok");
+        assertThat(scalarSql("SELECT count(*) FROM parquet.`%s/errors`", out)).isEqualTo(0L);
+    }
+
+    @Test
+    void aPairTheModelFailsOnIsAnErrorsRowAndTheOthersSucceed() throws Exception {
+        List<Pairs.Row> rows = Pairs.toy(tmp.resolve("failing"), 41, 4);
+        Path manifest = Pairs.csv(tmp.resolve("failing/manifest.csv"), rows);
+        String failing = rows.get(2).pairId();
+        com.fasterxml.jackson.databind.node.ObjectNode config = FakeModels.config(tmp, 2, 2, 2, 3);
+        config.putArray("fail_pairs").add(failing);
+        Path failingModel = FakeModels.save(tmp.resolve("failing-model"), config);
+        Path out = tmp.resolve("out-failing");
+        Cli.Result r = run(manifest, out, failingModel);
+        assertThat(r.code()).as("%s", r).isEqualTo(0);
+        assertThat(sql("SELECT pair_id, stage FROM parquet.`%s/errors`", out).stream().map(e -> e[0] + "/" + e[1])
+                .toList()).containsExactly(failing + "/analysis");
+        assertThat(scalarSql("SELECT count(*) FROM parquet.`%s/pairs` WHERE status = 'ok'", out)).isEqualTo(3L);
+        assertThat(scalarSql("SELECT count(DISTINCT pair_id) FROM parquet.`%s/impact`", out)).isEqualTo(3L);
+    }
+}
