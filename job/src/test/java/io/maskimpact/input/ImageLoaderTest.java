@@ -266,4 +266,19 @@ class ImageLoaderTest {
         assertThat(new int[] {rgb.getRGB(0, 0) & 0xFFFFFF, rgb.getRGB(1, 0) & 0xFFFFFF, rgb.getRGB(2, 0) & 0xFFFFFF,
                 rgb.getRGB(3, 0) & 0xFFFFFF}).containsExactly(0xFF0000, 0x008000, 0x0000FF, 0xFFFFFF);
     }
+
+    @Test
+    void aTwentyThousandSquareImageIsDecodedSubsampled() throws Exception {
+        // 20000x20000 one-bit pixels: 50 MB in memory to write, a small file; decoding it whole as RGB
+        // would take 1.6 GB, the loader's bound (10,000 pixels here) keeps the result at 100x100
+        BufferedImage huge = new BufferedImage(20_000, 20_000, BufferedImage.TYPE_BYTE_BINARY);
+        huge.getRaster().setSample(0, 0, 0, 1);
+        Path p = write("huge.png", huge, "png");
+        huge = null;
+        assertThat(Files.size(p)).as("the file fits the 1 MiB bound").isLessThan(1 << 20);
+        BufferedImage small = load(p);
+        assertThat(small.getWidth()).isEqualTo(100);
+        assertThat(small.getHeight()).isEqualTo(100);
+        assertThat(small.getRGB(0, 0) & 0xFFFFFF).as("the subsampled grid keeps pixel (0, 0)").isEqualTo(0xFFFFFF);
+    }
 }
