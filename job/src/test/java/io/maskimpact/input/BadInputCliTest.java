@@ -114,4 +114,36 @@ class BadInputCliTest extends SparkTestBase {
         assertThat(scalarSql("SELECT count(*) FROM parquet.`%s/pairs` WHERE status = 'ok'", out)).isEqualTo(3L);
         assertThat(scalarSql("SELECT count(DISTINCT pair_id) FROM parquet.`%s/impact`", out)).isEqualTo(3L);
     }
+
+    @Test
+    void aBadModelFolderFailsBeforeAnySparkJob() throws Exception {
+        List<Pairs.Row> rows = Pairs.toy(tmp.resolve("model-check"), 43, 2);
+        Path manifest = Pairs.csv(tmp.resolve("model-check/manifest.csv"), rows);
+        Path broken = FakeModels.save(tmp.resolve("broken-model"), FakeModels.config(tmp, 2, 2, 2, 3).put("broken", true));
+        java.util.concurrent.atomic.AtomicInteger jobs = new java.util.concurrent.atomic.AtomicInteger();
+        org.apache.spark.scheduler.SparkListener counter = new org.apache.spark.scheduler.SparkListener() {
+            @Override
+            public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
+                jobs.incrementAndGet();
+            }
+        };
+        spark.sparkContext().addSparkListener(counter);
+        try {
+            for (Path bad : List.of(broken, tmp.resolve("no-such-model"))) {
+                Path out = tmp.resolve("out-" + bad.getFileName());
+                Cli.Result r = run(manifest, out, bad);
+                spark.sparkContext().listenerBus().waitUntilEmpty();
+                assertThat(r.code()).as("%s", r).isEqualTo(ExitCodes.CANNOT_START);
+                assertThat(r.err().strip()).as("one line").doesNotContain("\n").contains(bad.getFileName().toString());
+                assertThat(out).as("nothing written").doesNotExist();
+                assertThat(jobs.get()).as("Spark jobs started before the model check failed (%s)", bad).isEqualTo(0);
+            }
+            // the counter does see jobs: a run with a working model starts some
+            assertThat(run(manifest, tmp.resolve("out-model-ok"), model).code()).isEqualTo(0);
+            spark.sparkContext().listenerBus().waitUntilEmpty();
+            assertThat(jobs.get()).isGreaterThan(0);
+        } finally {
+            spark.sparkContext().removeSparkListener(counter);
+        }
+    }
 }
