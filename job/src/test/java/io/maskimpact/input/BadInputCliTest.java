@@ -146,4 +146,27 @@ class BadInputCliTest extends SparkTestBase {
             spark.sparkContext().removeSparkListener(counter);
         }
     }
+
+    @Test
+    void imagesOutsideTheManifestsFolderNeedTheFlag() throws Exception {
+        List<Pairs.Row> toy = Pairs.toy(tmp.resolve("outside/shared"), 47, 1);
+        Path manifest = Pairs.csv(tmp.resolve("outside/manifests/manifest.csv"),
+                List.of(new Pairs.Row("up", "../shared/" + toy.get(0).image(), "what is it?", null, null),
+                        new Pairs.Row("absolute", tmp.resolve("outside/shared").resolve(toy.get(0).image()).toString(),
+                                "what is it?", null, null)));
+        Path closed = tmp.resolve("out-outside-closed");
+        Cli.Result r = run(manifest, closed, model);
+        assertThat(r.code()).as("no pair analysed\n%s", r).isEqualTo(ExitCodes.NOTHING_ANALYSED);
+        assertThat(sql("SELECT pair_id, stage, message FROM parquet.`%s/errors` ORDER BY pair_id", closed))
+                .extracting(e -> e[0] + "/" + e[1]).containsExactly("absolute/image", "up/image");
+        assertThat(scalarSql("SELECT min(message) FROM parquet.`%s/errors`", closed).toString())
+                .contains("outside the manifest's folder").contains("--allow-external-images");
+
+        Path open = tmp.resolve("out-outside-open");
+        Cli.Result allowed = Cli.run("run", "--manifest", manifest.toString(), "--model", model.toString(), "--out",
+                open.toString(), "--max-new-tokens", "2", "--allow-external-images");
+        assertThat(allowed.code()).as("%s", allowed).isEqualTo(0);
+        assertThat(sql("SELECT pair_id, status FROM parquet.`%s/pairs` ORDER BY pair_id", open))
+                .extracting(e -> e[0] + "=" + e[1]).containsExactly("absolute=ok", "up=ok");
+    }
 }
