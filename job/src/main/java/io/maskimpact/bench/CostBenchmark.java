@@ -1,0 +1,224 @@
+package io.maskimpact.bench;
+
+import ai.djl.ndarray.NDManager;
+import io.maskimpact.analysis.Algorithm;
+import io.maskimpact.analysis.AnalysisOptions;
+import io.maskimpact.analysis.GreedyDecoder;
+import io.maskimpact.analysis.ImpactAnalyzer;
+import io.maskimpact.analysis.MaskMode;
+import io.maskimpact.analysis.PairException;
+import io.maskimpact.analysis.PairImpact;
+import io.maskimpact.analysis.PairRequest;
+import io.maskimpact.analysis.VariantSet;
+import io.maskimpact.model.DecoderSession;
+import io.maskimpact.model.ModelLoadException;
+import io.maskimpact.model.PreparedPrompt;
+import io.maskimpact.model.PromptException;
+import io.maskimpact.model.VlmModel;
+import io.maskimpact.model.VlmModels;
+import io.maskimpact.toy.ToyData;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+
+/**
+ * What the full analysis of a pair costs against a plain greedy generation of the same tokens,
+ * on the same model, in one thread.
+ *
+ * <p>Full analysis = mask mode {@code both}, every layer, every variant ({@code all}), exact
+ * algorithm, {@code steps} generation steps: {@link ImpactAnalyzer#analyze}. Plain generation =
+ * the same prompt preparation (template, tokenizer, image preprocessing, vision tower) and
+ * {@link GreedyDecoder} with a listener that does nothing, so both decode the same tokens with
+ * the same KV cache. The two alternate pair by pair (so a change in machine load hits both),
+ * after one warm-up pair each; the ratio is of the summed wall times.
+ */
+public final class CostBenchmark {
+    /** The section of docs/BENCHMARKS.md this benchmark owns. */
+    public static final String SECTION = "cost";
+    /** The goal of issue 7: full analysis at most this many times a plain generation. */
+    public static final double GOAL = 3.0;
+
+    /**
+     * One model's measurement, seconds per pair, in wall time and in the timing thread's CPU time
+     * (with one intra-op thread libtorch computes in the calling thread).
+     *
+     * @param model the model folder's name
+     * @param pairs pairs timed
+     * @param steps generation steps per pair (the largest over the pairs)
+     * @param tokens maskable tokens at step 0 (first timed pair)
+     * @param rowsPerPair impact rows per pair (mean)
+     * @param prepare prompt preparation alone, wall
+     * @param generate prepare + plain greedy generation, wall
+     * @param analyze the full analysis (including its own prepare and generation), wall
+     * @param prepareCpu prompt preparation alone, CPU
+     * @param generateCpu prepare + plain greedy generation, CPU
+     * @param analyzeCpu the full analysis, CPU
+     */
+    public record Result(String model, int pairs, int steps, int tokens, double rowsPerPair, double prepare,
+                         double generate, double analyze, double prepareCpu, double generateCpu, double analyzeCpu) {
+
+        /** @return full analysis / plain generation, both including prompt preparation, wall time */
+        public double ratio() {
+            return analyze / generate;
+        }
+
+        /** @return the same ratio in CPU time */
+        public double ratioCpu() {
+            return analyzeCpu / generateCpu;
+        }
+
+        /** @return the CPU ratio with prompt preparation taken out of both */
+        public double ratioCpuWithoutPrepare() {
+            return (analyzeCpu - prepareCpu) / (generateCpu - prepareCpu);
+        }
+    }
+
+    private CostBenchmark() {
+    }
+
+    /** @return the analysis the issue's goal is stated for: both, all variants, exact */
+    public static AnalysisOptions fullAnalysis(int steps) {
+        return new AnalysisOptions(MaskMode.BOTH, steps, VariantSet.parse("all"), Algorithm.EXACT, false);
+    }
+
+    /**
+     * @param modelDir a model folder
+     * @param pairs pairs to time (after one warm-up pair)
+     * @param steps generation steps
+     * @return the measurement
+     */
+    public static Result run(Path modelDir, int pairs, int steps) throws ModelLoadException, PairException {
+        try (VlmModel model = VlmModels.load(modelDir, "cpu")) {
+            return run(model, modelDir.getFileName().toString(), pairs, steps);
+        }
+    }
+
+    /**
+     * @param model a loaded model
+     * @param name its name for the report
+     * @param pairs pairs to time (after one warm-up pair)
+     * @param steps generation steps
+     * @return the measurement
+     */
+    public static Result run(VlmModel model, String name, int pairs, int steps) throws PairException {
+        ImpactAnalyzer analyzer = new ImpactAnalyzer(model, fullAnalysis(steps));
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        List<PairRequest> requests = requests(pairs + 1, steps);
+        long[] wall = new long[3];
+        long[] cpu = new long[3];
+        long rows = 0;
+        int maxSteps = 0;
+        int tokens = 0;
+        for (int i = 0; i < requests.size(); i++) {
+            PairRequest r = requests.get(i);
+            long[] w = new long[4];
+            long[] c = new long[4];
+            w[0] = System.nanoTime();
+            c[0] = threads.getCurrentThreadCpuTime();
+            prepareOnly(model, r);
+            w[1] = System.nanoTime();
+            c[1] = threads.getCurrentThreadCpuTime();
+            generateOnly(model, r);
+            w[2] = System.nanoTime();
+            c[2] = threads.getCurrentThreadCpuTime();
+            PairImpact impact = analyzer.analyze(r);
+            w[3] = System.nanoTime();
+            c[3] = threads.getCurrentThreadCpuTime();
+            if (i == 0) {
+                continue;   // warm-up
+            }
+            if (tokens == 0) {
+                tokens = (int) Arrays.stream(impact.steps().get(0).position()).distinct().count();
+            }
+            for (int k = 0; k < 3; k++) {
+                wall[k] += w[k + 1] - w[k];
+                cpu[k] += c[k + 1] - c[k];
+            }
+            rows += impact.rowCount();
+            maxSteps = Math.max(maxSteps, impact.steps().size());
+        }
+        return new Result(name, pairs, maxSteps, tokens, (double) rows / pairs, wall[0] / 1e9 / pairs,
+                wall[1] / 1e9 / pairs, wall[2] / 1e9 / pairs, cpu[0] / 1e9 / pairs, cpu[1] / 1e9 / pairs,
+                cpu[2] / 1e9 / pairs);
+    }
+
+    /** Toy pairs of seed 99 (the engine benchmark's), as requests in mode both. */
+    static List<PairRequest> requests(int n, int steps) {
+        List<PairRequest> requests = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ToyData.Sample sample = ToyData.sample(99, i);
+            requests.add(new PairRequest(sample.pairId(), decode(sample.png()), sample.question(), steps, MaskMode.BOTH));
+        }
+        return requests;
+    }
+
+    /** Prompt preparation alone: template, tokenizer, image preprocessing, vision tower and projector. */
+    static void prepareOnly(VlmModel model, PairRequest r) {
+        try (NDManager pair = model.manager().newSubManager()) {
+            model.prepare(r.image(), r.question(), pair);
+        } catch (PromptException e) {
+            throw new IllegalStateException("Cannot prepare toy pair " + r.pairId() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A plain greedy generation: prepare, then decode with a KV cache and a listener that does nothing.
+     *
+     * @return the generated tokens
+     */
+    static int[] generateOnly(VlmModel model, PairRequest r) {
+        try (NDManager pair = model.manager().newSubManager();
+             DecoderSession session = model.openSession(pair, false)) {
+            PreparedPrompt prompt = model.prepare(r.image(), r.question(), pair);
+            return GreedyDecoder.run(model, session, prompt, r.maxNewTokens(), pair,
+                    (step, trace, sequence, predicted, prob, stepManager) -> { }).answer();
+        } catch (PromptException e) {
+            throw new IllegalStateException("Cannot prepare toy pair " + r.pairId() + ": " + e.getMessage(), e);
+        }
+    }
+
+    static BufferedImage decode(byte[] png) {
+        try {
+            return ImageIO.read(new ByteArrayInputStream(png));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * @param results one row per model
+     * @param command the command line that produced them
+     * @return a Markdown section for docs/BENCHMARKS.md
+     */
+    public static String markdown(List<Result> results, String command) {
+        StringBuilder md = new StringBuilder();
+        md.append("## Cost: full analysis vs plain generation\n\n");
+        md.append(Machine.describe()).append("\n\n");
+        md.append("Command: `").append(command).append("`\n\n");
+        md.append("Full analysis: mask mode both, every layer, every variant (`--variants all`), exact, the same toy "
+                + "pairs; plain generation: the same prompt preparation and greedy decoding with a KV cache "
+                + "(`GreedyDecoder`, no-op listener). One thread (DJL intra-op threads: "
+                + System.getProperty("ai.djl.pytorch.num_threads", "default") + "); seconds per pair, summed over "
+                + "pairs run alternately. Goal: ratio at most " + GOAL + ".\n\n");
+        md.append("| model | pairs | steps | masked tokens | rows/pair | prepare ms | generation ms | analysis ms | "
+                + "ratio (wall) | ratio (CPU) | ratio without prepare (CPU) | goal |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Result r : results) {
+            md.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %.0f | %.1f / %.1f | %.1f / %.1f | %.1f / %.1f "
+                            + "| %.2fx | %.2fx | %.2fx | %s |%n",
+                    r.model(), r.pairs(), r.steps(), r.tokens(), r.rowsPerPair(), r.prepare() * 1e3, r.prepareCpu() * 1e3,
+                    r.generate() * 1e3, r.generateCpu() * 1e3, r.analyze() * 1e3, r.analyzeCpu() * 1e3, r.ratio(),
+                    r.ratioCpu(), r.ratioCpuWithoutPrepare(), r.ratioCpu() <= GOAL ? "met" : "NOT met"));
+        }
+        md.append("\nTimes are wall / CPU milliseconds per pair; generation and analysis include the prompt preparation. "
+                + "The goal is judged on the CPU ratio (the machine's load changes wall times between the two).\n");
+        return md.toString();
+    }
+}

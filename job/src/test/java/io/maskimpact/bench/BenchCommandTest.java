@@ -1,0 +1,57 @@
+package io.maskimpact.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.maskimpact.cli.ExitCodes;
+import io.maskimpact.testing.Cli;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code bench}: usage errors, and the storage benchmark writing only its own section. */
+class BenchCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void withoutASubcommandPrintsUsage() {
+        Cli.Result r = Cli.run("bench");
+        assertThat(r.code()).as(r.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("engine", "storage", "throughput", "cost");
+    }
+
+    @Test
+    void invalidValuesAreUsageErrors() {
+        assertThat(Cli.run("bench", "storage", "--out", dir.toString(), "--pairs", "0").code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(Cli.run("bench", "cost", "--steps", "0").code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(Cli.run("bench", "storage").code()).as("--out is required").isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void aMissingModelCannotStart() {
+        Cli.Result r = Cli.run("bench", "engine", "--models", dir.resolve("nope").toString(), "--no-doc");
+        assertThat(r.code()).as(r.toString()).isEqualTo(ExitCodes.CANNOT_START);
+        assertThat(r.err()).contains("nope", "does not exist");
+    }
+
+    @Test
+    void storageRewritesOnlyItsSection() throws Exception {
+        Path doc = dir.resolve("BENCHMARKS.md");
+        Files.writeString(doc, "# Benchmarks\n\n## Viewer\n\nhand-written\n\n<!-- bench:engine:start -->\nold engine\n"
+                + "<!-- bench:engine:end -->\n", StandardCharsets.UTF_8);
+        Cli.Result r = Cli.run("bench", "storage", "--out", dir.resolve("out").toString(), "--only-job", "--pairs", "1",
+                "--steps", "1", "--layers", "2", "--heads", "2", "--partitions", "1", "--master", "local[1]",
+                "--doc", doc.toString());
+        assertThat(r.code()).as(r.toString()).isEqualTo(ExitCodes.OK);
+        String text = Files.readString(doc, StandardCharsets.UTF_8);
+        assertThat(text).contains("## Viewer\n\nhand-written", "old engine")
+                .contains("<!-- bench:storage:start -->\n## Storage: bytes per impact row")
+                .contains("Command: `./submit.sh bench storage --out " + dir.resolve("out") + " --only-job --pairs 1 "
+                        + "--steps 1 --layers 2 --heads 2 --partitions 1 --master local[1]`")
+                .endsWith("<!-- bench:storage:end -->\n");
+        assertThat(r.out()).contains("bytes/row");
+    }
+}

@@ -1,0 +1,121 @@
+package io.maskimpact.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.maskimpact.schema.OutputSchema;
+import io.maskimpact.testing.SparkTestBase;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the storage benchmark writes and reports: checked on a small synthetic run, never on a time. */
+class StorageBenchmarkTest extends SparkTestBase {
+    private static final SyntheticImpact.Shape SHAPE = SyntheticImpactTest.SMALL;
+
+    @TempDir
+    static Path dir;
+
+    static StorageBenchmark.Report report;
+
+    @BeforeAll
+    static void write() throws Exception {
+        List<StorageBenchmark.Experiment> experiments = List.of(
+                new StorageBenchmark.Experiment("same as the job (check)", OutputSchema.IMPACT_SORT_KEY, Map.of(), 0,
+                        false, true),
+                new StorageBenchmark.Experiment("ZSTD level 9", OutputSchema.IMPACT_SORT_KEY, Map.of(), 9, false, true),
+                new StorageBenchmark.Experiment("16-bit integer columns", OutputSchema.IMPACT_SORT_KEY, Map.of(), 0,
+                        true, true),
+                new StorageBenchmark.Experiment("rows emitted in the sort order", null, Map.of(), 0, false, true, true));
+        report = StorageBenchmark.run(spark, dir, SHAPE, 3, 1, experiments);
+    }
+
+    @Test
+    void everyWriteHoldsEveryRow() {
+        assertThat(report.rows()).isEqualTo(SHAPE.rows());
+        assertThat(scalarSql("SELECT count(*) FROM parquet.`%s`", dir.resolve("job/impact"))).isEqualTo(SHAPE.rows());
+        assertThat(scalarSql("SELECT count(*) FROM parquet.`%s`", dir.resolve("parquet-default"))).isEqualTo(SHAPE.rows());
+        assertThat(spark.read().option("header", "true").csv(dir.resolve("csv").toString()).count()).isEqualTo(SHAPE.rows());
+        assertThat(spark.read().json(dir.resolve("jsonl").toString()).count()).isEqualTo(SHAPE.rows());
+        for (int i = 0; i < 4; i++) {
+            assertThat(scalarSql("SELECT count(*) FROM parquet.`%s`", dir.resolve("experiment-" + i)))
+                    .as("experiment %d", i).isEqualTo(SHAPE.rows());
+        }
+    }
+
+    @Test
+    void theJobsTableIsWhatARunWrites() {
+        // partitioned by generation_step, rounded to 4 decimals, the job's schema and ZSTD
+        assertThat(scalarSql("SELECT count(DISTINCT generation_step) FROM parquet.`%s`", dir.resolve("job/impact")))
+                .isEqualTo((long) SHAPE.steps());
+        assertThat(scalarSql("SELECT max(abs(l2_distance * 10000 - round(l2_distance * 10000))) < 0.01 FROM parquet.`%s`",
+                dir.resolve("job/impact"))).isEqualTo(true);
+        assertThat(spark.read().parquet(dir.resolve("job/impact").toString()).schema().fieldNames())
+                .containsExactlyInAnyOrder(OutputSchema.IMPACT_SCHEMA.fieldNames());
+        assertThat(report.job().columnBytes().keySet()).as("every column but the partition column")
+                .contains(OutputSchema.L2_DISTANCE, OutputSchema.TOKEN_MASKED)
+                .doesNotContain(OutputSchema.GENERATION_STEP);
+    }
+
+    @Test
+    void sameWriterSameBytes() {
+        StorageBenchmark.Measurement check = report.experiments().get(0);
+        assertThat(check.bytes()).as("the experiments' write with no change is the job's write").isEqualTo(report.job().bytes());
+    }
+
+    @Test
+    void rowsEmittedInTheSortOrderGiveTheJobsFilesWithoutTheSort() {
+        StorageBenchmark.Measurement presorted = report.experiments().get(3);
+        assertThat(presorted.bytes()).isEqualTo(report.job().bytes());
+        assertThat(presorted.columnBytes()).isEqualTo(report.job().columnBytes());
+        assertThat(sql("SELECT * FROM parquet.`%s` EXCEPT ALL SELECT * FROM parquet.`%s`", dir.resolve("experiment-3"),
+                dir.resolve("job/impact"))).as("same rows").isEmpty();
+    }
+
+    @Test
+    void sizesAddUp() {
+        for (StorageBenchmark.Measurement m : report.experiments()) {
+            long columns = m.columnBytes().values().stream().mapToLong(Long::longValue).sum();
+            assertThat(columns).as("%s: column chunks + footers = file sizes", m.name()).isEqualTo(m.bytes());
+            assertThat(m.files()).as("%s: one file per step (one task)", m.name()).isEqualTo(SHAPE.steps());
+        }
+        StorageBenchmark.Measurement csv = report.baselines().get(0);
+        assertThat(csv.bytes()).as("CSV is larger than any Parquet").isGreaterThan(report.job().bytes());
+    }
+
+    @Test
+    void narrowIntegersAreStillInt32InTheFiles() throws Exception {
+        // the viewer reads INT32 columns; Spark's ShortType is INT32 annotated INT(16)
+        assertThat(scalarSql("SELECT typeof(layer) FROM parquet.`%s` LIMIT 1", dir.resolve("experiment-2")))
+                .isEqualTo("smallint");
+        String file = spark.read().parquet(dir.resolve("experiment-2").toString()).inputFiles()[0];
+        org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(new java.net.URI(file));
+        try (org.apache.parquet.hadoop.ParquetFileReader reader = org.apache.parquet.hadoop.ParquetFileReader.open(
+                org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(path, spark.sparkContext().hadoopConfiguration()))) {
+            assertThat(reader.getFooter().getFileMetaData().getSchema().getType(OutputSchema.LAYER)
+                    .asPrimitiveType().getPrimitiveTypeName().name()).isEqualTo("INT32");
+        }
+    }
+
+    @Test
+    void viewerSlabFetchIsMeasuredForRowsGroupedByPairAndVariant() {
+        assertThat(report.job().slabBytes()).as("the job's sort groups a pair's variant").isPositive();
+        assertThat(report.job().slabBytes()).as("a slab reads less than the step's files")
+                .isLessThan((double) report.job().bytes());
+        assertThat(report.baselines().get(0).slabBytes()).as("not measured for CSV").isZero();
+    }
+
+    @Test
+    void markdownReportsEveryWrite() {
+        String md = report.markdown("./submit.sh bench storage --out x");
+        assertThat(md).startsWith("## Storage: bytes per impact row")
+                .contains("Command: `./submit.sh bench storage --out x`")
+                .contains("CSV (Spark, header, uncompressed)", "JSON Lines (Spark, uncompressed)",
+                        "Spark default Parquet (snappy, doubles)", "job writer (ZSTD 3)")
+                .contains("| ZSTD level 9 |", "| 16-bit integer columns |")
+                .contains("| " + OutputSchema.L2_DISTANCE + " |");
+        assertThat(report.bestViewerSafe()).isNotNull();
+    }
+}
