@@ -31,6 +31,13 @@ final class ExactMasking implements LayerMasking {
     /** Below this 1 - a_{h,p}, the closed form's relative error (~1e-7 / (1 - a)) would exceed 1e-5. */
     static final float RENORMALIZE_BELOW = 1e-2f;
 
+    /** Whether Full is measured: the MLP on P+1 vectors is most of the cost, so it runs only then. */
+    private final boolean full;
+
+    ExactMasking(boolean full) {
+        this.full = full;
+    }
+
     @Override
     @SuppressWarnings("checkstyle:LocalVariableName") // aP, vP follow the formula
     public LayerOutputs compute(DecoderSession session, int layer, LayerTrace trace, int[] positions, NDManager step) {
@@ -50,8 +57,11 @@ final class ExactMasking implements LayerMasking {
         // with zero weight gives exactly zero distance.
         NDArray batch = o.reshape(1, (long) h * d).concat(maskedHeads.reshape(p, (long) h * d), 0); // (P+1, H*D)
         NDArray attn = session.outputProjection(layer, batch);                      // (P+1, d)
-        NDArray full = session.finishLayer(layer, trace.residPre(), attn).sub(trace.residPre()); // (P+1, d)
-        return new LayerOutputs(o, maskedHeads, attn.get("0:1"), attn.get("1:"), full.get("0:1"), full.get("1:"));
+        if (!full) {
+            return new LayerOutputs(o, maskedHeads, attn.get("0:1"), attn.get("1:"), null, null);
+        }
+        NDArray update = session.finishLayer(layer, trace.residPre(), attn).sub(trace.residPre()); // (P+1, d)
+        return new LayerOutputs(o, maskedHeads, attn.get("0:1"), attn.get("1:"), update.get("0:1"), update.get("1:"));
     }
 
     private static void renormalizeDominantKeys(DecoderSession session, int layer, LayerTrace trace, int[] positions,

@@ -37,7 +37,7 @@ public final class ImpactAnalyzer implements PairAnalyzer {
     public ImpactAnalyzer(VlmModel model, AnalysisOptions options) {
         this.model = model;
         this.options = options;
-        this.masking = LayerMasking.of(options.algorithm());
+        this.masking = LayerMasking.of(options.algorithm(), options.variants());
         this.variantNames = options.variants().names(model.shape().numHeads());
     }
 

@@ -13,12 +13,16 @@ interface LayerMasking {
      * @param trace the layer's baseline internals at the final position
      * @param positions key positions to hide, one at a time (P)
      * @param step owner of every array created
-     * @return the compared vectors
+     * @return the compared vectors ({@code Full} ones may be null when not measured)
      */
     LayerOutputs compute(DecoderSession session, int layer, LayerTrace trace, int[] positions, NDManager step);
 
-    /** @return the implementation of an algorithm */
-    static LayerMasking of(Algorithm algorithm) {
-        return algorithm == Algorithm.EXACT ? new ExactMasking() : new NaiveMasking();
+    /**
+     * @param algorithm exact or naive
+     * @param variants what will be measured: without {@code Full}, the exact algorithm skips the MLP
+     * @return the implementation
+     */
+    static LayerMasking of(Algorithm algorithm, VariantSet variants) {
+        return algorithm == Algorithm.EXACT ? new ExactMasking(variants.full()) : new NaiveMasking();
     }
 }

@@ -10,7 +10,7 @@ import ai.djl.ndarray.NDArray;
  * @param maskedHeads the same with one key hidden, (P, H, D)
  * @param baseAttn the attention output after o_proj, (1, d)
  * @param maskedAttn (P, d)
- * @param baseFull the residual update resid_post - resid_pre, (1, d)
+ * @param baseFull the residual update resid_post - resid_pre, (1, d); null when Full is not measured
  * @param maskedFull (P, d)
  */
 record LayerOutputs(NDArray baseHeads, NDArray maskedHeads, NDArray baseAttn, NDArray maskedAttn,

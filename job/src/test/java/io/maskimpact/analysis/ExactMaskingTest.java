@@ -98,7 +98,7 @@ class ExactMaskingTest {
         // exp(-200) underflows to 0 in float32: key 1 gets weight 0 exactly in both heads.
         LayerTrace t = trace(new float[][] {{1f, -200f, 0.5f, 2f}, {0f, -300f, 1f, -1f}}, v);
         assertThat(t.probs().get(0, 1).getFloat()).as("weight of key 1").isZero();
-        LayerOutputs out = new ExactMasking().compute(new FakeSession(v), 0, t, new int[] {1, 3}, manager);
+        LayerOutputs out = new ExactMasking(true).compute(new FakeSession(v), 0, t, new int[] {1, 3}, manager);
         float[] headL2 = Distances.l2(out.maskedHeads(), out.baseHeads()).toFloatArray();  // (P, H)
         float[] fullL2 = Distances.l2(out.maskedFull(), out.baseFull()).toFloatArray();
         float[] attnCos = Distances.cosine(out.maskedAttn(), out.baseAttn()).toFloatArray();
@@ -115,7 +115,7 @@ class ExactMaskingTest {
         // Key 0 takes all the weight (1 - a underflows to 0): the closed form would divide 0 by 0.
         LayerTrace t = trace(new float[][] {{120f, 0.5f, -0.5f}}, v);
         assertThat(t.probs().get(0, 0).getFloat()).as("weight of key 0").isEqualTo(1f);
-        LayerOutputs out = new ExactMasking().compute(new FakeSession(v), 0, t, new int[] {0}, manager);
+        LayerOutputs out = new ExactMasking(true).compute(new FakeSession(v), 0, t, new int[] {0}, manager);
         // The naive semantics: the softmax over the remaining keys 1 and 2.
         float w1 = (float) (Math.exp(0.5) / (Math.exp(0.5) + Math.exp(-0.5)));
         NDArray expected = v.get("0, 1, :").mul(w1).add(v.get("0, 2, :").mul(1 - w1));
@@ -131,7 +131,7 @@ class ExactMaskingTest {
     void oneTokenSequenceIsUnchangedByMasking() {
         NDArray v = values(2, 1, 3);
         LayerTrace t = trace(new float[][] {{0.7f}, {-2f}}, v);
-        LayerOutputs out = new ExactMasking().compute(new FakeSession(v), 0, t, new int[] {0}, manager);
+        LayerOutputs out = new ExactMasking(true).compute(new FakeSession(v), 0, t, new int[] {0}, manager);
         assertThat(Distances.l2(out.maskedHeads(), out.baseHeads()).toFloatArray()).containsOnly(0f);
         assertThat(Distances.l2(out.maskedFull(), out.baseFull()).toFloatArray()).containsOnly(0f);
     }
@@ -142,7 +142,7 @@ class ExactMaskingTest {
         float[][] logits = {{0.1f, 1.2f, -0.3f, 0.8f, 0f}, {2f, -1f, 0.5f, 0.5f, 1f}, {-0.2f, 0.3f, 0.9f, -1.5f, 0.4f}};
         LayerTrace t = trace(logits, v);
         int[] positions = {0, 2, 4};
-        LayerOutputs out = new ExactMasking().compute(new FakeSession(v), 0, t, positions, manager);
+        LayerOutputs out = new ExactMasking(true).compute(new FakeSession(v), 0, t, positions, manager);
         for (int pi = 0; pi < positions.length; pi++) {
             for (int h = 0; h < 3; h++) {
                 float[] hide = new float[5];

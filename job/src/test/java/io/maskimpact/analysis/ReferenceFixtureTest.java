@@ -122,7 +122,7 @@ class ReferenceFixtureTest {
             compare("attention weights layer " + l, traces.get(l).probs(), weights.get(l));
             for (Algorithm algorithm : Algorithm.values()) {
                 String what = algorithm + " layer " + l + " input " + i;
-                LayerOutputs out = LayerMasking.of(algorithm).compute(session, l, traces.get(l), all, step);
+                LayerOutputs out = LayerMasking.of(algorithm, VariantSet.parse("all")).compute(session, l, traces.get(l), all, step);
                 compare("Attn L2 " + what, Distances.l2(out.maskedAttn(), out.baseAttn()), attnL2.get(l));
                 compare("Attn cos " + what, Distances.cosine(out.maskedAttn(), out.baseAttn()), attnCos.get(l));
                 compare("Full L2 " + what, Distances.l2(out.maskedFull(), out.baseFull()), fullL2.get(l));
@@ -143,7 +143,7 @@ class ReferenceFixtureTest {
         NDArray fullL2 = ref(reference, stepManager, "masked_full_l2." + i + ".step" + step);
         int[] all = IntStream.range(0, session.length()).toArray();
         for (int l = 0; l < traces.size(); l++) {
-            LayerOutputs out = LayerMasking.of(Algorithm.EXACT).compute(session, l, traces.get(l), all, stepManager);
+            LayerOutputs out = LayerMasking.of(Algorithm.EXACT, VariantSet.parse("all")).compute(session, l, traces.get(l), all, stepManager);
             compare("Attn L2 step " + step + " layer " + l, Distances.l2(out.maskedAttn(), out.baseAttn()), attnL2.get(l));
             compare("Full L2 step " + step + " layer " + l, Distances.l2(out.maskedFull(), out.baseFull()), fullL2.get(l));
         }
