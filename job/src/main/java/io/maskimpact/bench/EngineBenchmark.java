@@ -12,13 +12,7 @@ import io.maskimpact.analysis.VariantSet;
 import io.maskimpact.model.ModelLoadException;
 import io.maskimpact.model.VlmModel;
 import io.maskimpact.model.VlmModels;
-import io.maskimpact.toy.ToyData;
 
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,11 +60,7 @@ public final class EngineBenchmark {
     public static Result run(Path modelDir, int pairs, int maxNewTokens) throws ModelLoadException, PairException {
         try (VlmModel model = VlmModels.load(modelDir, "cpu")) {
             AnalysisOptions exact = new AnalysisOptions(MaskMode.BOTH, maxNewTokens, VariantSet.DEFAULT, Algorithm.EXACT, false);
-            List<PairRequest> requests = new ArrayList<>();
-            for (int i = 0; i <= pairs; i++) {
-                ToyData.Sample sample = ToyData.sample(99, i);
-                requests.add(new PairRequest(sample.pairId(), decode(sample.png()), sample.question(), maxNewTokens, MaskMode.BOTH));
-            }
+            List<PairRequest> requests = CostBenchmark.requests(pairs + 1, maxNewTokens);   // + 1 warm-up pair
             List<PairImpact> exactOut = new ArrayList<>();
             List<PairImpact> naiveOut = new ArrayList<>();
             double exactSeconds = time(new ImpactAnalyzer(model, exact), requests, exactOut);
@@ -109,13 +99,6 @@ public final class EngineBenchmark {
         return (System.nanoTime() - start) / 1e9;
     }
 
-    private static BufferedImage decode(byte[] png) {
-        try {
-            return ImageIO.read(new ByteArrayInputStream(png));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     /**
      * @param results one row per model
