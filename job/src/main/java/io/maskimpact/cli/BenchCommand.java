@@ -158,6 +158,38 @@ public class BenchCommand implements Callable<Integer> {
         SparkSession.clearDefaultSession();
     }
 
+    /** One model benchmark: a model folder, pairs and steps in, one result out. */
+    interface ModelBenchmark<R> {
+        R run(Path modelDir, int pairs, int steps) throws ModelLoadException, PairException;
+    }
+
+    /**
+     * Runs a model benchmark on each folder, collecting results.
+     *
+     * @return {@link ExitCodes#OK}, or the code to exit with (a missing or unloadable model, a failed pair)
+     */
+    static <R> int perModel(String name, List<Path> dirs, int pairs, int steps, PrintWriter err, List<R> results,
+                            ModelBenchmark<R> benchmark) {
+        for (Path dir : dirs) {
+            if (!Files.isDirectory(dir)) {
+                err.println("Cannot run the " + name + " benchmark: model folder " + dir + " does not exist");
+                return ExitCodes.CANNOT_START;
+            }
+            err.println("[bench] " + name + ": " + dir.getFileName() + " (" + pairs + " pairs, " + steps + " steps)");
+            err.flush();
+            try {
+                results.add(benchmark.run(dir, pairs, steps));
+            } catch (ModelLoadException e) {
+                err.println("Cannot run the " + name + " benchmark: " + e.getMessage());
+                return ExitCodes.CANNOT_START;
+            } catch (PairException e) {
+                err.println("Cannot run the " + name + " benchmark: " + e.getMessage());
+                return ExitCodes.SOFTWARE;
+            }
+        }
+        return ExitCodes.OK;
+    }
+
     /** {@code bench engine}: exact closed form against the naive re-run on the benchmark models. */
     @Command(name = "engine", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Time the exact closed form against the naive re-run on the same toy pairs (mask mode both, "
@@ -196,22 +228,9 @@ public class BenchCommand implements Callable<Integer> {
             List<Path> dirs = modelDirs(models, "models/bench-grid4", "models/bench-grid16");
             List<EngineBenchmark.Result> results = new ArrayList<>();
             String load = loadAverage();
-            for (Path dir : dirs) {
-                if (!Files.isDirectory(dir)) {
-                    err.println("Cannot run the engine benchmark: model folder " + dir + " does not exist");
-                    return ExitCodes.CANNOT_START;
-                }
-                err.println("[bench] engine: " + dir.getFileName() + " (" + pairs + " pairs, " + steps + " steps)");
-                err.flush();
-                try {
-                    results.add(EngineBenchmark.run(dir, pairs, steps));
-                } catch (ModelLoadException e) {
-                    err.println("Cannot run the engine benchmark: " + e.getMessage());
-                    return ExitCodes.CANNOT_START;
-                } catch (PairException e) {
-                    err.println("Cannot run the engine benchmark: " + e.getMessage());
-                    return ExitCodes.SOFTWARE;
-                }
+            int code = perModel("engine", dirs, pairs, steps, err, results, EngineBenchmark::run);
+            if (code != ExitCodes.OK) {
+                return code;
             }
             doc.publish(out, "engine", EngineBenchmark.markdown(results, commandLine(spec)) + "\nDJL intra-op threads: "
                     + System.getProperty("ai.djl.pytorch.num_threads") + "; load average (1 min) at start and end: " + load
@@ -336,22 +355,9 @@ public class BenchCommand implements Callable<Integer> {
             singleIntraOpThread();
             List<Path> dirs = modelDirs(models, "models/tiny-llava", "models/bench-grid16");
             List<CostBenchmark.Result> results = new ArrayList<>();
-            for (Path dir : dirs) {
-                if (!Files.isDirectory(dir)) {
-                    err.println("Cannot run the cost benchmark: model folder " + dir + " does not exist");
-                    return ExitCodes.CANNOT_START;
-                }
-                err.println("[bench] cost: " + dir.getFileName() + " (" + pairs + " pairs, " + steps + " steps)");
-                err.flush();
-                try {
-                    results.add(CostBenchmark.run(dir, pairs, steps));
-                } catch (ModelLoadException e) {
-                    err.println("Cannot run the cost benchmark: " + e.getMessage());
-                    return ExitCodes.CANNOT_START;
-                } catch (PairException e) {
-                    err.println("Cannot run the cost benchmark: " + e.getMessage());
-                    return ExitCodes.SOFTWARE;
-                }
+            int code = perModel("cost", dirs, pairs, steps, err, results, CostBenchmark::run);
+            if (code != ExitCodes.OK) {
+                return code;
             }
             doc.publish(spec.commandLine().getOut(), CostBenchmark.SECTION, CostBenchmark.markdown(results, commandLine(spec)));
             return ExitCodes.OK;
