@@ -17,6 +17,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.spark.TaskKilled;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.SparkSession;
@@ -51,7 +52,10 @@ class TaskRetryTest {
     static Path reference;
     static Path referenceOut;
 
-    /** Every task end the session saw, as "stage.partition.attempt ok|failed: reason". */
+    /**
+     * Every task end the session saw, as "stage.partition.attempt ok|failed: reason|killed: reason". A
+     * task still running when its stage aborts ends killed, not failed: whether one does is a race.
+     */
     static final Queue<String> TASK_ENDS = new ConcurrentLinkedQueue<>();
 
     @BeforeAll
@@ -73,8 +77,11 @@ class TaskRetryTest {
         spark.sparkContext().addSparkListener(new SparkListener() {
             @Override
             public void onTaskEnd(SparkListenerTaskEnd end) {
+                String outcome = end.taskInfo().successful() ? " ok"
+                        : end.reason() instanceof TaskKilled ? " killed: " + end.reason()
+                        : " failed: " + end.reason();
                 TASK_ENDS.add(end.stageId() + "." + end.taskInfo().partitionId() + "." + end.taskInfo().attemptNumber()
-                        + (end.taskInfo().successful() ? " ok" : " failed: " + end.reason().toString()));
+                        + outcome);
             }
         });
 
