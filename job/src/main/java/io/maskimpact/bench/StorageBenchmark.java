@@ -49,7 +49,7 @@ import org.apache.spark.storage.StorageLevel;
  *
  * <p>The rows come from {@link SyntheticImpact} (the original tool's shape) and reach the disk
  * the way a run's do: {@link PairResult}s expanded by {@link TableRows#impact} in the tasks of a
- * Spark job, rounded to {@code roundDecimals}, written by {@link TableWriter#append}. Each
+ * Spark job, rounded to {@code roundDecimals}, written by {@link TableWriter#appendImpact}. Each
  * experiment repeats that write with one change (a write option, the sort key, column types) so
  * its size compares with the job's directly. Sizes are the Parquet files' lengths (Hadoop's
  * {@code .crc} side files and {@code _SUCCESS} are not counted); per-column sizes come from the
@@ -70,25 +70,17 @@ public final class StorageBenchmark {
      * One variation of the job's write.
      *
      * @param name short name for the table
-     * @param sortKey the sort inside each file after {@code generation_step}, or null for the order
-     *     the analyzer produces rows in
+     * @param sortKey the key Spark sorts each file by after {@code generation_step}, or null for the
+     *     job's way: rows in the order the tasks give them ({@link io.maskimpact.output.ImpactOrder}), no sort
      * @param options extra Parquet write options (Hadoop keys)
      * @param zstdLevel the ZSTD level, or 0 for the session's
      * @param narrowInts whether layer, token_position, patch_row and patch_col are written as
      *     16-bit integers (Parquet INT32 annotated INT(16))
      * @param viewerSafe whether the viewer can still read the result as fast (sort key starts with
      *     pair_id, variant; INT32, FLOAT and BYTE_ARRAY columns; data page v1)
-     * @param presorted whether each pair's rows reach Spark already in the job's sort order (variant,
-     *     layer, token within a step), so that instead of {@code sortKey} Spark only groups rows by
-     *     generation_step: the same files without sorting by strings
      */
     public record Experiment(String name, List<String> sortKey, Map<String, String> options, int zstdLevel,
-                             boolean narrowInts, boolean viewerSafe, boolean presorted) {
-        /** An experiment on rows in the analyzer's order. */
-        public Experiment(String name, List<String> sortKey, Map<String, String> options, int zstdLevel,
-                          boolean narrowInts, boolean viewerSafe) {
-            this(name, sortKey, options, zstdLevel, narrowInts, viewerSafe, false);
-        }
+                             boolean narrowInts, boolean viewerSafe) {
     }
 
     /**
@@ -169,11 +161,11 @@ public final class StorageBenchmark {
 
     /** @return the variations tried by default: ZSTD level, sort key, page sizes, types, encodings */
     public static List<Experiment> experiments() {
-        List<String> job = OutputSchema.IMPACT_SORT_KEY;
         List<Experiment> list = new ArrayList<>();
-        list.add(new Experiment("same as the job (check)", job, Map.of(), 0, false, true));
+        list.add(new Experiment("sorted by Spark on the job's key (check)", OutputSchema.IMPACT_SORT_KEY, Map.of(), 0,
+                false, true));
         for (int level : new int[] {1, 6, 9, 19}) {
-            list.add(new Experiment("ZSTD level " + level, job, Map.of(), level, false, true));
+            list.add(new Experiment("ZSTD level " + level, null, Map.of(), level, false, true));
         }
         list.add(new Experiment("sort pair, variant, token, layer",
                 List.of(OutputSchema.PAIR_ID, OutputSchema.VARIANT, OutputSchema.TOKEN_POSITION, OutputSchema.LAYER),
@@ -181,20 +173,17 @@ public final class StorageBenchmark {
         list.add(new Experiment("sort pair, layer, token, variant",
                 List.of(OutputSchema.PAIR_ID, OutputSchema.LAYER, OutputSchema.TOKEN_POSITION, OutputSchema.VARIANT),
                 Map.of(), 0, false, false));
-        list.add(new Experiment("no sort (analyzer order)", null, Map.of(), 0, false, false));
-        list.add(new Experiment("rows emitted in the sort order, Spark groups by step only", null, Map.of(), 0, false,
-                true, true));
-        list.add(new Experiment("16-bit integer columns", job, Map.of(), 0, true, true));
+        list.add(new Experiment("16-bit integer columns", null, Map.of(), 0, true, true));
         for (int rows : new int[] {5_000, 20_000, 50_000, 200_000}) {
             list.add(new Experiment(String.format(Locale.ROOT, "pages of %,d rows%s", rows,
-                    rows == 20_000 ? " (parquet-java's default)" : ""), job,
+                    rows == 20_000 ? " (parquet-java's default)" : ""), null,
                     Map.of(TableWriter.PAGE_ROWS_KEY, String.valueOf(rows)), 0, false, true));
         }
-        list.add(new Experiment("row groups of 8 MB", job, Map.of("parquet.block.size", String.valueOf(8 << 20)), 0, false, true));
-        list.add(new Experiment("no dictionary for distances", job,
+        list.add(new Experiment("row groups of 8 MB", null, Map.of("parquet.block.size", String.valueOf(8 << 20)), 0, false, true));
+        list.add(new Experiment("no dictionary for distances", null,
                 Map.of("parquet.enable.dictionary#" + OutputSchema.L2_DISTANCE, "false",
                         "parquet.enable.dictionary#" + OutputSchema.COSINE_DISTANCE, "false"), 0, false, true));
-        list.add(new Experiment("Parquet v2 pages, delta-encoded token_position", job,
+        list.add(new Experiment("Parquet v2 pages, delta-encoded token_position", null,
                 Map.of("parquet.writer.version", "v2",
                         "parquet.enable.dictionary#" + OutputSchema.TOKEN_POSITION, "false"), 0, false, false));
         return list;
@@ -232,11 +221,11 @@ public final class StorageBenchmark {
             RunFolder folder = new RunFolder(out.resolve("job").toString(), hadoop);
             folder.delete(folder.root());
             ZstdCodecReset.clear();
-            new TableWriter(spark, folder, OutputFormat.PARQUET).append(OutputSchema.IMPACT, frame(spark, pairs));
+            new TableWriter(spark, folder, OutputFormat.PARQUET).appendImpact(frame(spark, pairs), shape.steps());
             folder.delete(folder.root());
             Measurement job = timed("job writer (ZSTD " + sessionLevel + ")", true, () -> {
                 ZstdCodecReset.clear();
-                new TableWriter(spark, folder, OutputFormat.PARQUET).append(OutputSchema.IMPACT, frame(spark, pairs));
+                new TableWriter(spark, folder, OutputFormat.PARQUET).appendImpact(frame(spark, pairs), shape.steps());
             }, folder.table(OutputSchema.IMPACT), hadoop, slab);
 
             List<Measurement> baselines = new ArrayList<>();
@@ -255,23 +244,13 @@ public final class StorageBenchmark {
                     0));
 
             List<Measurement> results = new ArrayList<>();
-            JavaRDD<PairResult> presorted = null;
             int i = 0;
             for (Experiment e : experiments) {
                 java.nio.file.Path dir = out.resolve("experiment-" + i++);
-                boolean grouped = e.presorted() || e.sortKey() != null && e.sortKey().size() >= 2
+                boolean grouped = e.sortKey() == null || e.sortKey().size() >= 2
                         && e.sortKey().subList(0, 2).equals(List.of(OutputSchema.PAIR_ID, OutputSchema.VARIANT));
-                if (e.presorted() && presorted == null) {
-                    presorted = jsc.parallelize(IntStream.range(0, shape.pairs()).boxed().toList(), partitions)
-                            .map(p -> inSortOrder(gen, p)).persist(StorageLevel.MEMORY_ONLY());
-                    presorted.count();
-                }
-                JavaRDD<PairResult> source = e.presorted() ? presorted : pairs;
-                results.add(timed(e.name(), e.viewerSafe(), () -> write(spark, source, e, dir), new Path(dir.toUri()),
-                        hadoop, grouped ? slab : 0));
-            }
-            if (presorted != null) {
-                presorted.unpersist(false);
+                results.add(timed(e.name(), e.viewerSafe(), () -> write(spark, pairs, e, shape.steps(), dir),
+                        new Path(dir.toUri()), hadoop, grouped ? slab : 0));
             }
             List<Sensitivity> sensitivity = new ArrayList<>();
             for (double scale : scales) {
@@ -295,51 +274,12 @@ public final class StorageBenchmark {
             RunFolder folder = new RunFolder(dir.toString(), hadoop);
             folder.delete(folder.root());
             ZstdCodecReset.clear();
-            new TableWriter(spark, folder, OutputFormat.PARQUET).append(OutputSchema.IMPACT, frame(spark, pairs));
+            new TableWriter(spark, folder, OutputFormat.PARQUET).appendImpact(frame(spark, pairs), shape.steps());
             Measurement m = measure("scale " + scale, true, folder.table(OutputSchema.IMPACT), hadoop, 0, 0, 0);
             return new Sensitivity(scale, m.bytesPerRow(shape.rows()), entropyBits(spark, pairs));
         } finally {
             pairs.unpersist(false);
         }
-    }
-
-    /**
-     * A pair whose rows are, within each step, in the job's sort order: variant name, layer, token
-     * position (the order {@link OutputSchema#IMPACT_SORT_KEY} gives within one pair).
-     */
-    static PairResult inSortOrder(SyntheticImpact gen, int pair) {
-        PairImpact impact = gen.impact(pair);
-        List<String> names = impact.variantNames();
-        Integer[] byName = IntStream.range(0, names.size()).boxed().toArray(Integer[]::new);
-        java.util.Arrays.sort(byName, java.util.Comparator.comparing(names::get));
-        int[] rank = new int[names.size()];
-        for (int r = 0; r < byName.length; r++) {
-            rank[byName[r]] = r;
-        }
-        List<StepImpact> steps = new ArrayList<>();
-        for (StepImpact st : impact.steps()) {
-            int n = st.rowCount();
-            Integer[] order = IntStream.range(0, n).boxed().toArray(Integer[]::new);
-            java.util.Arrays.sort(order, java.util.Comparator.<Integer>comparingInt(k -> rank[st.variant()[k]])
-                    .thenComparingInt(k -> st.layer()[k]).thenComparingInt(k -> st.position()[k]));
-            int[] layer = new int[n];
-            int[] position = new int[n];
-            short[] variant = new short[n];
-            float[] l2 = new float[n];
-            float[] cos = new float[n];
-            for (int k = 0; k < n; k++) {
-                int from = order[k];
-                layer[k] = st.layer()[from];
-                position[k] = st.position()[from];
-                variant[k] = st.variant()[from];
-                l2[k] = st.l2()[from];
-                cos[k] = st.cosine()[from];
-            }
-            steps.add(new StepImpact(st.step(), st.sequenceLength(), st.predictedTokenId(), st.predictedText(),
-                    st.predictedProb(), layer, position, variant, l2, cos));
-        }
-        return gen.result(new PairImpact(impact.pairId(), impact.tokens(), impact.promptLength(), impact.gridRows(),
-                impact.gridCols(), impact.answer(), names, impact.numLayers(), steps));
     }
 
     /** The impact rows of the cached pairs, as the job builds them (rounded, unsafe rows). */
@@ -348,8 +288,9 @@ public final class StorageBenchmark {
         return TableWriter.frame(spark, rows, OutputSchema.IMPACT);
     }
 
-    /** The job's write ({@link TableWriter#append} for impact) with one experiment's changes. */
-    private static void write(SparkSession spark, JavaRDD<PairResult> pairs, Experiment e, java.nio.file.Path dir) {
+    /** The job's write ({@link TableWriter#appendImpact}) with one experiment's changes. */
+    private static void write(SparkSession spark, JavaRDD<PairResult> pairs, Experiment e, int steps,
+                              java.nio.file.Path dir) {
         Dataset<Row> df = frame(spark, pairs);
         if (e.narrowInts()) {
             for (String c : List.of(OutputSchema.LAYER, OutputSchema.TOKEN_POSITION, OutputSchema.PATCH_ROW,
@@ -372,7 +313,12 @@ public final class StorageBenchmark {
         }
         writer = writer.options(e.options());
         ZstdCodecReset.clear();
-        writer.parquet(dir.toString());
+        DataFrameWriter<Row> write = writer;
+        if (e.sortKey() == null) {
+            TableWriter.withoutSort(spark, steps, () -> write.parquet(dir.toString()));
+        } else {
+            write.parquet(dir.toString());
+        }
     }
 
     private interface Write {
@@ -524,7 +470,7 @@ public final class StorageBenchmark {
         md.append(String.format(Locale.ROOT, "Rows: %,d synthetic impact rows with the original tool's shape (%d pairs x %d "
                         + "steps x %d layers x %d variants x %d-%d masked tokens: %dx%d image tokens, %d question tokens, "
                         + "generated tokens), distances rounded to %d decimals, written the way a run writes them "
-                        + "(`TableRows.impact` in Spark tasks, `TableWriter.append`, partitioned by generation_step). "
+                        + "(`TableRows.impact` in Spark tasks, `TableWriter.appendImpact`, partitioned by generation_step). "
                         + "Values are not from a model: see `SyntheticImpact` for how they are drawn (attention with a "
                         + "few sinks, closed-form moves, per-layer and per-head scales); their distribution:%n%n",
                 r.rows(), s.pairs(), s.steps(), s.layers(), s.heads() + 2, s.grid() * s.grid() + s.questionTokens(),
@@ -532,8 +478,8 @@ public final class StorageBenchmark {
                 ROUND_DECIMALS));
         md.append(r.values()).append('\n');
         Measurement csv = r.baselines().get(0);
-        md.append(String.format(Locale.ROOT, "The job writer is `TableWriter.append` as a run calls it: ZSTD level %d (the "
-                + "session's), rows sorted by generation_step, %s, dictionary encoding (parquet-java's default), data "
+        md.append(String.format(Locale.ROOT, "The job writer is `TableWriter.appendImpact` as a run calls it: ZSTD level %d (the "
+                + "session's), rows in each file by %s as the tasks emit them (no Spark sort), dictionary encoding (parquet-java's default), data "
                 + "pages of %,d rows, one row group per file, one file per task and step. Write CPU is the process's "
                 + "CPU time during the write (every task and Spark thread), per row.%n%n", r.zstdLevel(),
                 String.join(", ", OutputSchema.IMPACT_SORT_KEY), TableWriter.IMPACT_PAGE_ROWS));

@@ -12,6 +12,7 @@ import io.maskimpact.model.ImageProcessor;
 import io.maskimpact.model.ModelLoadException;
 import io.maskimpact.model.VlmModel;
 import io.maskimpact.model.VlmModels;
+import io.maskimpact.output.ImpactOrder;
 import io.maskimpact.output.OutputFormat;
 import io.maskimpact.output.PairResult;
 import io.maskimpact.output.RunFolder;
@@ -33,6 +34,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -62,7 +64,7 @@ import org.apache.spark.sql.SparkSession;
  * (template, tokenizer, vision tower, projector), prefill, the remaining decode steps, the
  * analysis itself (an {@link ImpactAnalyzer} run minus the preparation and generation it
  * contains), building the rows ({@link TableRows#impact}) and the Parquet write
- * ({@link TableWriter#append} in a {@code local[1]} session). Model load is timed apart.
+ * ({@link TableWriter#appendImpact} in a {@code local[1]} session). Model load is timed apart.
  */
 public final class ThroughputBenchmark {
     /** The section of docs/BENCHMARKS.md this benchmark owns. */
@@ -282,7 +284,7 @@ public final class ThroughputBenchmark {
         double load = (System.nanoTime() - t0) / 1e9;
         String[] names = {"image read + decode", "image preprocessing", "template, tokenizer, vision tower, projector",
             "prefill (first step)", "later decode steps", "analysis (masking, distances, row arrays)",
-            "row building (TableRows)", "Parquet write (one task, sorted; beyond a job's fixed cost)"};
+            "row building (TableRows)", "Parquet write (one task; beyond a job's fixed cost)"};
         try {
             Path input = work.resolve("pairs");
             ToyData.write(99, pairs + 1, input);
@@ -418,6 +420,8 @@ public final class ThroughputBenchmark {
         while (many.size() < results.size() || (long) many.size() / results.size() * perRound < WRITE_ROWS) {
             many.addAll(results);
         }
+        many.sort(Comparator.comparing(PairResult::pairId, ImpactOrder.STRINGS));   // the order a task gives its writer
+        int steps = results.stream().mapToInt(PairResult::stepCount).max().orElse(1);
         long[] one = null;
         long[] all = null;
         for (int round = 0; round < 3; round++) {     // round 0 warms up
@@ -425,8 +429,8 @@ public final class ThroughputBenchmark {
                 folder.delete(folder.root());
                 long c0 = os.getProcessCpuTime();
                 long t0 = System.nanoTime();
-                writer.append(OutputSchema.IMPACT, TableWriter.frame(spark, jsc.parallelize(batch, 1)
-                        .flatMap(r -> TableRows.impact("bench", r, roundDecimals)), OutputSchema.IMPACT));
+                writer.appendImpact(TableWriter.frame(spark, jsc.parallelize(batch, 1)
+                        .flatMap(r -> TableRows.impact("bench", r, roundDecimals)), OutputSchema.IMPACT), steps);
                 long[] t = {System.nanoTime() - t0, os.getProcessCpuTime() - c0};
                 if (round == 0) {
                     continue;
@@ -513,11 +517,11 @@ public final class ThroughputBenchmark {
             md.append(String.format(Locale.ROOT, "But the process used %.1f ms of CPU per pair with %s, of which %.1f ms in "
                             + "the tasks: the rest is JIT compilation, garbage collection and Spark's own threads, which "
                             + "under %s already run beside the one task (CPU / wall > 1). With %d cores that CPU alone "
-                            + "keeps %s above %.1f ms per pair, against %.1f ms for %s's impact job: a ceiling of %.2fx "
-                            + "on this machine, whatever the tasks do.%n",
+                            + "keeps %s's whole run above %.1f ms per pair, against %.1f ms for %s's: a ceiling of %.2fx "
+                            + "over the whole run on this machine, whatever the tasks do.%n",
                     1e3 * cpuPerPair, two.master(), 1e3 * two.taskCpuSeconds() / two.pairs(), one.master(), cores,
-                    two.master(), 1e3 * floor, 1e3 * one.impactSeconds() / one.pairs(), one.master(),
-                    one.impactSeconds() / one.pairs() / floor));
+                    two.master(), 1e3 * floor, 1e3 * one.seconds() / one.pairs(), one.master(),
+                    one.seconds() / one.pairs() / floor));
         }
         if (breakdown != null) {
             md.append(String.format(Locale.ROOT, "%nWhere one pair's time goes (one thread, %d toy pairs, %d steps, %.0f rows "

@@ -29,7 +29,11 @@ public final class PairResult implements Serializable {
                         int maxNewTokens) implements Serializable {
     }
 
-    /** One generation step, referencing the analyzer's arrays (not copied). */
+    /**
+     * One generation step, its rows in {@link ImpactOrder}: the analyzer's arrays themselves when
+     * they are in that order already, else reordered copies (the analyzer makes them layer by
+     * layer; a linear reorder here keeps the file order out of the analysis).
+     */
     public static final class Step implements Serializable {
         private static final long serialVersionUID = 1L;
         final int step;
@@ -44,18 +48,35 @@ public final class PairResult implements Serializable {
         final float[] cosine;
         final int rows;
 
-        Step(StepImpact s) {
+        Step(StepImpact s, int[] variantRank) {
             step = s.step();
             sequenceLength = s.sequenceLength();
             generatedTokenId = s.predictedTokenId();
             generatedText = s.predictedText();
             generatedProb = s.predictedProb();
-            layer = s.layer();
-            position = s.position();
-            variant = s.variant();
-            l2 = s.l2();
-            cosine = s.cosine();
             rows = s.rowCount();
+            int[] order = ImpactOrder.permutation(variantRank, s.variant(), s.layer(), s.position());
+            if (order == null) {
+                layer = s.layer();
+                position = s.position();
+                variant = s.variant();
+                l2 = s.l2();
+                cosine = s.cosine();
+            } else {
+                layer = new int[rows];
+                position = new int[rows];
+                variant = new short[rows];
+                l2 = new float[rows];
+                cosine = new float[rows];
+                for (int i = 0; i < rows; i++) {
+                    int from = order[i];
+                    layer[i] = s.layer()[from];
+                    position[i] = s.position()[from];
+                    variant[i] = s.variant()[from];
+                    l2[i] = s.l2()[from];
+                    cosine[i] = s.cosine()[from];
+                }
+            }
         }
 
         private Step(Step s) {
@@ -158,7 +179,8 @@ public final class PairResult implements Serializable {
             patchCol[i] = t.hasCell() ? t.patchCol() : -1;
         }
         variantNames = impact.variantNames().toArray(new String[0]);
-        steps = impact.steps().stream().map(Step::new).toArray(Step[]::new);
+        int[] variantRank = ImpactOrder.variantRanks(variantNames);
+        steps = impact.steps().stream().map(st -> new Step(st, variantRank)).toArray(Step[]::new);
     }
 
     /**

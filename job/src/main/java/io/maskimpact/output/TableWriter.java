@@ -5,7 +5,6 @@ import io.maskimpact.schema.OutputSchema;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -28,9 +27,10 @@ import org.apache.spark.sql.functions;
  *
  * <p>Contract of every write: rows are appended to the table (a new set of part files, or a
  * new Delta version); files are ZSTD Parquet named {@code part-<task>-<job uuid>.c000.zstd.parquet};
- * {@code impact} is partitioned by {@code generation_step} and sorted inside each file by
- * {@link OutputSchema#IMPACT_SORT_KEY}, with data pages of {@value #IMPACT_PAGE_ROWS} rows; the small
- * tables are written as one file per call.
+ * {@code impact} is partitioned by {@code generation_step}, one file per step and task, sorted
+ * inside each file by {@link OutputSchema#IMPACT_SORT_KEY} (the order the tasks give, see
+ * {@link #appendImpact}), with data pages of {@value #IMPACT_PAGE_ROWS} rows; the small tables are
+ * written as one file per call.
  * The caller owns the DataFrames; nothing is cached. What a failure leaves: for Parquet, at
  * most a {@code _temporary} folder that readers ignore and {@link RunFolder#removeJobLeftovers}
  * deletes; for Delta, nothing (the commit did not happen).
@@ -45,6 +45,8 @@ public final class TableWriter {
      * instead of 40 KB for one slab. Used unless the session sets {@value #PAGE_ROWS_KEY}.
      */
     public static final int IMPACT_PAGE_ROWS = 100_000;
+    /** Spark's limit on files a task keeps open at once in a partitioned write (0: sort instead). */
+    static final String CONCURRENT_WRITERS_KEY = "spark.sql.maxConcurrentOutputFileWriters";
 
     private final SparkSession spark;
     private final RunFolder folder;
@@ -82,25 +84,66 @@ public final class TableWriter {
     }
 
     /**
-     * Appends rows to a table; see the class comment for layout and ordering.
+     * Appends rows to one of the small tables (one file per call); see the class comment.
      *
-     * @param table one of {@link OutputSchema#TABLES}
+     * @param table one of {@link OutputSchema#TABLES} other than {@code impact}
      * @param rows the rows, with the table's schema
      */
     public void append(String table, Dataset<Row> rows) {
-        Dataset<Row> df = rows;
         if (OutputSchema.IMPACT.equals(table)) {
-            List<String> order = new ArrayList<>(OutputSchema.partitionColumns(table));
-            order.addAll(OutputSchema.IMPACT_SORT_KEY);
-            df = df.sortWithinPartitions(order.stream().map(functions::col).toArray(Column[]::new));
-        } else {
-            df = df.coalesce(1);
+            throw new IllegalArgumentException("impact rows are written by appendImpact, which needs their step count");
         }
-        DataFrameWriter<Row> writer = df.write().format(format.source()).mode(SaveMode.Append).option("compression", "zstd");
-        if (OutputSchema.IMPACT.equals(table) && spark.sparkContext().hadoopConfiguration().get(PAGE_ROWS_KEY) == null) {
+        save(table, rows.coalesce(1).write());
+    }
+
+    /**
+     * Appends {@code impact} rows as they come, without sorting them: each task must already give
+     * its rows in file order, that is within each generation step by {@link OutputSchema#IMPACT_SORT_KEY}
+     * ({@link TableRows#impact} gives one pair's rows so; pairs must reach a task in pair_id order by
+     * {@link ImpactOrder#STRINGS}). Spark keeps one open file per step and task
+     * ({@code spark.sql.maxConcurrentOutputFileWriters}) instead of sorting the task's rows by step;
+     * the limit is set above {@code steps} so that it never falls back to a sort, whose merge of
+     * spilled runs would not keep the rows' order.
+     *
+     * @param rows the rows, with the impact schema
+     * @param steps the most generation steps in {@code rows} (steps 0 to {@code steps - 1})
+     */
+    public void appendImpact(Dataset<Row> rows, int steps) {
+        DataFrameWriter<Row> writer = rows.write();
+        if (spark.sparkContext().hadoopConfiguration().get(PAGE_ROWS_KEY) == null) {
             writer = writer.option(PAGE_ROWS_KEY, String.valueOf(IMPACT_PAGE_ROWS));
         }
-        writer.partitionBy(OutputSchema.partitionColumns(table).toArray(new String[0])).save(folder.table(table).toString());
+        DataFrameWriter<Row> impact = writer;
+        withoutSort(spark, steps, () -> save(OutputSchema.IMPACT, impact));
+    }
+
+    /**
+     * Runs a write partitioned by {@code generation_step} with one open file per step and task, so
+     * that Spark neither sorts the rows nor falls back to a sort (see {@link #appendImpact}).
+     *
+     * @param spark the session (its setting is restored afterwards)
+     * @param steps the most generation steps the written rows have
+     * @param write the write
+     */
+    public static void withoutSort(SparkSession spark, int steps, Runnable write) {
+        String previous = spark.conf().contains(CONCURRENT_WRITERS_KEY) ? spark.conf().get(CONCURRENT_WRITERS_KEY) : null;
+        // Spark falls back to sorting once its open writers reach the limit, so allow one more than the steps
+        spark.conf().set(CONCURRENT_WRITERS_KEY, Math.max(1, steps) + 1);
+        try {
+            write.run();
+        } finally {
+            if (previous == null) {
+                spark.conf().unset(CONCURRENT_WRITERS_KEY);
+            } else {
+                spark.conf().set(CONCURRENT_WRITERS_KEY, previous);
+            }
+        }
+    }
+
+    private void save(String table, DataFrameWriter<Row> writer) {
+        writer.format(format.source()).mode(SaveMode.Append).option("compression", "zstd")
+                .partitionBy(OutputSchema.partitionColumns(table).toArray(new String[0]))
+                .save(folder.table(table).toString());
     }
 
     /**
@@ -113,7 +156,12 @@ public final class TableWriter {
     public void ensureExists(String table) throws IOException {
         if (format == OutputFormat.DELTA) {
             if (!folder.isDelta(table)) {
-                append(table, spark.createDataFrame(List.of(), OutputSchema.schema(table)));
+                Dataset<Row> empty = spark.createDataFrame(List.of(), OutputSchema.schema(table));
+                if (OutputSchema.IMPACT.equals(table)) {
+                    appendImpact(empty, 1);
+                } else {
+                    append(table, empty);
+                }
             }
             return;
         }

@@ -2,10 +2,12 @@ package io.maskimpact.run;
 
 import io.maskimpact.input.PairSpec;
 import io.maskimpact.schema.OutputSchema;
+import io.maskimpact.output.ImpactOrder;
 import io.maskimpact.output.PairResult;
 import io.maskimpact.output.TableRows;
 import io.maskimpact.output.TableWriter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +31,7 @@ import org.apache.spark.util.SerializableConfiguration;
  * an accumulator, in the order {@code steps}, {@code errors}, {@code pairs}: a pair counts as
  * complete once its {@code pairs} row is committed, which is what resume relies on.
  *
- * <p>Cost: one Spark job for {@code impact} (no shuffle: a sort inside each task), one small
+ * <p>Cost: one Spark job for {@code impact} (no shuffle, no sort), one small
  * job per other table; the light results (a few hundred bytes per pair) pass through the driver.
  */
 final class AnalyzeAndCommit {
@@ -67,11 +69,15 @@ final class AnalyzeAndCommit {
             int partitions = Math.max(1, Math.min(pairs.size(),
                     conf.partitions() > 0 ? conf.partitions() : jsc.defaultParallelism()));
             CollectionAccumulator<PairResult> collected = spark.sparkContext().collectionAccumulator("pair results");
-            JavaRDD<InternalRow> impact = jsc.parallelize(pairs, partitions)
+            // pair_id order: each task then writes its pairs' rows in file order without a sort
+            // (TableWriter.appendImpact), and tasks hold disjoint pair_id ranges, which readers can skip by
+            List<PairSpec> byId = pairs.stream().sorted(Comparator.comparing(PairSpec::pairId, ImpactOrder.STRINGS)).toList();
+            int steps = pairs.stream().mapToInt(PairSpec::maxNewTokens).max().orElse(1);
+            JavaRDD<InternalRow> impact = jsc.parallelize(byId, partitions)
                     .mapPartitions(new AnalyzePairs(conf, hadoopConf, collected, pairsDone, pairsFailed, rows));
             jsc.setJobDescription(conf.runId() + " " + label + ": analyse " + pairs.size() + " pairs in " + partitions
                     + " tasks, write impact");
-            writer.append(OutputSchema.IMPACT, TableWriter.frame(spark, impact, OutputSchema.IMPACT));
+            writer.appendImpact(TableWriter.frame(spark, impact, OutputSchema.IMPACT), steps);
             results.addAll(inManifestOrder(collected.value(), pairs));
         }
         List<PairResult> all = new ArrayList<>(rejected);

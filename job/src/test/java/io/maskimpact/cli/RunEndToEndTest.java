@@ -10,6 +10,7 @@ import io.maskimpact.analysis.TokenKind;
 import io.maskimpact.schema.OutputSchema;
 import io.maskimpact.testing.Cli;
 import io.maskimpact.testing.FakeModels;
+import io.maskimpact.testing.ImpactFiles;
 import io.maskimpact.testing.Pairs;
 import io.maskimpact.testing.SparkTestBase;
 import java.io.IOException;
@@ -51,7 +52,10 @@ class RunEndToEndTest extends SparkTestBase {
     @BeforeAll
     static void fixtures() {
         model = FakeModels.save(tmp.resolve("fake-model"), FakeModels.config(tmp, LAYERS, HEADS, GRID_ROWS, GRID_COLS));
-        rows = Pairs.withModes(Pairs.toy(tmp.resolve("pairs"), 11, 6), "vision", "text", "both");
+        // against pair_id order, so that the files' order comes from the job, not from the manifest
+        List<Pairs.Row> toy = new java.util.ArrayList<>(Pairs.withModes(Pairs.toy(tmp.resolve("pairs"), 11, 6), "vision", "text", "both"));
+        java.util.Collections.reverse(toy);
+        rows = toy;
         manifest = Pairs.csv(tmp.resolve("pairs/manifest.csv"), rows);
     }
 
@@ -105,6 +109,8 @@ class RunEndToEndTest extends SparkTestBase {
             assertThat(types(f)).as("physical types in %s", f).containsEntry(OutputSchema.L2_DISTANCE, "FLOAT")
                     .containsEntry(OutputSchema.COSINE_DISTANCE, "FLOAT");
         }
+        assertThat(ImpactFiles.assertRowsInKeyOrder(spark, out.resolve("impact"))).as("files checked")
+                .isEqualTo(2 * STEPS);
         assertThat(sql("SELECT DISTINCT variant FROM parquet.`%s/impact` ORDER BY variant", out).stream().map(a -> a[0]).toList())
                 .containsExactly("Attn", "Full", "Head_0", "Head_1");
         assertThat(scalarSql("SELECT count(*) FROM parquet.`%s/impact` WHERE token_kind = 'vision' AND (patch_row IS NULL OR patch_col IS NULL)", out))

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.maskimpact.testing.Cli;
 import io.maskimpact.testing.FakeModels;
+import io.maskimpact.testing.ImpactFiles;
 import io.maskimpact.testing.Pairs;
 import io.maskimpact.testing.SparkTestBase;
 import java.io.IOException;
@@ -85,6 +86,7 @@ class WriteModesTest extends SparkTestBase {
                 .isEqualTo(0L);
         assertThat(count("impact", out, "delta")).isGreaterThan(firstRows);
         assertNoDuplicates(out, "delta");
+        assertThat(ImpactFiles.assertRowsInKeyOrder(spark, out.resolve("impact"))).as("Delta files checked").isPositive();
 
         Cli.Result wrongFormat = Cli.run("run", "--manifest", manifest.toString(), "--model", model.toString(), "--out",
                 out.toString(), "--mode", "append");
