@@ -1,12 +1,12 @@
 package io.maskimpact.bench;
 
-import io.maskimpact.analysis.PairImpact;
-import io.maskimpact.analysis.StepImpact;
 import io.maskimpact.output.OutputFormat;
 import io.maskimpact.output.PairResult;
 import io.maskimpact.output.RunFolder;
 import io.maskimpact.output.TableRows;
 import io.maskimpact.output.TableWriter;
+import io.maskimpact.run.JobConf;
+import io.maskimpact.run.SparkSessions;
 import io.maskimpact.schema.OutputSchema;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -164,7 +164,7 @@ public final class StorageBenchmark {
         List<Experiment> list = new ArrayList<>();
         list.add(new Experiment("sorted by Spark on the job's key (check)", OutputSchema.IMPACT_SORT_KEY, Map.of(), 0,
                 false, true));
-        for (int level : new int[] {1, 6, 9, 19}) {
+        for (int level : new int[] {1, 3, 9, 19}) {
             list.add(new Experiment("ZSTD level " + level, null, Map.of(), level, false, true));
         }
         list.add(new Experiment("sort pair, variant, token, layer",
@@ -204,7 +204,7 @@ public final class StorageBenchmark {
     public static Report run(SparkSession spark, java.nio.file.Path out, SyntheticImpact.Shape shape, long seed,
                              int partitions, List<Experiment> experiments, double... scales) throws IOException {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-        String levelText = hadoop.get("parquet.compression.codec.zstd.level", "3");
+        String levelText = hadoop.get(SparkSessions.ZSTD_LEVEL_KEY, String.valueOf(JobConf.DEFAULT_ZSTD_LEVEL));
         int sessionLevel = Integer.parseInt(levelText.strip());
         SyntheticImpact gen = new SyntheticImpact(shape, seed);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());

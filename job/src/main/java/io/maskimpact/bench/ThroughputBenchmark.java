@@ -504,13 +504,11 @@ public final class ThroughputBenchmark {
             md.append(String.format(Locale.ROOT, "%nBest run of each: %s / %s = **%.2fx** pairs/s for the impact job (goal "
                             + "%.1fx: %s), %.2fx over the whole run. ", two.master(), one.master(), ratio, GOAL,
                     ratio >= GOAL ? "met" : "NOT met", two.pairsPerSecond() / one.pairsPerSecond()));
-            md.append(String.format(Locale.ROOT, "The tasks' CPU work per pair is %.1f ms with %s and %.1f ms with %s; "
-                            + "split over %s's tasks, the largest task holds %.0f%% of it, so with a free core per task "
-                            + "the impact job's CPU-bound speed-up would be about %.2fx. The machine is shared: "
-                            + "CPU / wall below the number of tasks means the tasks waited for a core.%n",
+            md.append(String.format(Locale.ROOT, "The tasks' CPU work per pair is %.1f ms with %s and %.1f ms with %s: "
+                            + "running tasks side by side adds no work. The machine is shared: CPU / wall below the "
+                            + "number of tasks means the tasks waited for a core.%n",
                     1e3 * one.taskCpuSeconds() / one.pairs(), one.master(), 1e3 * two.taskCpuSeconds() / two.pairs(),
-                    two.master(), two.master(), 100 * two.maxTaskCpuSeconds() / Math.max(1e-9, two.taskCpuSeconds()),
-                    one.taskCpuSeconds() / Math.max(1e-9, two.maxTaskCpuSeconds())));
+                    two.master()));
             int cores = Runtime.getRuntime().availableProcessors();
             double cpuPerPair = two.cpuSeconds() / two.pairs();
             double floor = cpuPerPair / cores;

@@ -1,6 +1,7 @@
 package io.maskimpact.cli;
 
 import io.maskimpact.analysis.PairException;
+import io.maskimpact.analysis.VariantSet;
 import io.maskimpact.bench.BenchmarkDoc;
 import io.maskimpact.bench.CostBenchmark;
 import io.maskimpact.bench.EngineBenchmark;
@@ -342,6 +343,11 @@ public class BenchCommand implements Callable<Integer> {
                 description = "Generation steps per pair. Default: ${DEFAULT-VALUE}.")
         int steps;
 
+        @Option(names = "--variants", paramLabel = "LIST",
+                description = "Variants analysed, as the run's --variants; repeat to measure several. Default: all "
+                        + "(the goal's).")
+        List<String> variants;
+
         @Mixin
         DocOptions doc;
 
@@ -352,12 +358,23 @@ public class BenchCommand implements Callable<Integer> {
                 JobLauncher.usage(err, "bench cost", "Invalid value: --pairs and --steps must be at least 1");
                 return ExitCodes.USAGE;
             }
+            List<String> lists = variants == null ? List.of(CostBenchmark.ALL_VARIANTS) : variants;
+            for (String list : lists) {
+                try {
+                    VariantSet.parse(list);
+                } catch (IllegalArgumentException e) {
+                    JobLauncher.usage(err, "bench cost", "Invalid value for --variants: " + e.getMessage());
+                    return ExitCodes.USAGE;
+                }
+            }
             singleIntraOpThread();
             List<Path> dirs = modelDirs(models, "models/tiny-llava", "models/bench-grid16");
             List<CostBenchmark.Result> results = new ArrayList<>();
-            int code = perModel("cost", dirs, pairs, steps, err, results, CostBenchmark::run);
-            if (code != ExitCodes.OK) {
-                return code;
+            for (String list : lists) {
+                int code = perModel("cost", dirs, pairs, steps, err, results, (dir, p, s) -> CostBenchmark.run(dir, p, s, list));
+                if (code != ExitCodes.OK) {
+                    return code;
+                }
             }
             doc.publish(spec.commandLine().getOut(), CostBenchmark.SECTION, CostBenchmark.markdown(results, commandLine(spec)));
             return ExitCodes.OK;
@@ -381,7 +398,7 @@ public class BenchCommand implements Callable<Integer> {
                         + "models/tiny-llava.")
         Path model;
 
-        @Option(names = "--pairs", paramLabel = "N", defaultValue = "200",
+        @Option(names = "--pairs", paramLabel = "N", defaultValue = "1000",
                 description = "Toy pairs per run. Default: ${DEFAULT-VALUE}.")
         int pairs;
 

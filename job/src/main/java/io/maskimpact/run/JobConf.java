@@ -105,7 +105,7 @@ public record JobConf(String manifest, String model, String out, String master, 
     public static final String DEFAULT_ALGORITHM = "exact";
     public static final String DEFAULT_FORMAT = "parquet";
     public static final String DEFAULT_MODE = "overwrite";
-    public static final int DEFAULT_ZSTD_LEVEL = 3;
+    public static final int DEFAULT_ZSTD_LEVEL = 6;
     public static final int DEFAULT_COMMIT_EVERY = 500;
     public static final String DEFAULT_DEVICE = "auto";
 

@@ -105,7 +105,7 @@ class StorageBenchmarkTest extends SparkTestBase {
         assertThat(md).startsWith("## Storage: bytes per impact row")
                 .contains("Command: `./submit.sh bench storage --out x`")
                 .contains("CSV (Spark, header, uncompressed)", "JSON Lines (Spark, uncompressed)",
-                        "Spark default Parquet (snappy, doubles)", "job writer (ZSTD 3)")
+                        "Spark default Parquet (snappy, doubles)", "job writer (ZSTD 6)")
                 .contains("| ZSTD level 9 |", "| 16-bit integer columns |")
                 .contains("| " + OutputSchema.L2_DISTANCE + " |");
         assertThat(report.bestViewerSafe()).isNotNull();

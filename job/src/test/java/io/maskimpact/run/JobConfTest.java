@@ -34,7 +34,7 @@ class JobConfTest {
         assertThat(c.format()).isEqualTo(OutputFormat.PARQUET);
         assertThat(c.mode()).isEqualTo(WriteMode.OVERWRITE);
         assertThat(c.roundDecimals()).as("no rounding by default").isEqualTo(-1);
-        assertThat(c.zstdLevel()).isEqualTo(3);
+        assertThat(c.zstdLevel()).isEqualTo(6);
         assertThat(c.model()).endsWith("models/tiny-llava");
         assertThat(c.runId()).matches("\\d{8}-\\d{6}-[0-9a-f]{4}");
         assertThat(r.explicit()).as("nothing was set explicitly").isEmpty();

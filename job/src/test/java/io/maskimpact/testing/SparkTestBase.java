@@ -38,7 +38,7 @@ public abstract class SparkTestBase {
                 .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
                 .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
                 .config("spark.sql.parquet.compression.codec", "zstd")
-                .config("spark.hadoop.parquet.compression.codec.zstd.level", "3")
+                .config("spark.hadoop.parquet.compression.codec.zstd.level", "6")
                 .config("spark.hadoop.mapreduce.fileoutputcommitter.algorithm.version", "1")
                 .config("spark.databricks.delta.snapshotPartitions", "2")
                 .getOrCreate();
