@@ -121,10 +121,12 @@ public final class StorageBenchmark {
      *     per row: what a coder that sees each value alone needs, knowing its variant and layer
      * @param zstdLevel the session's ZSTD level (the job's)
      * @param sensitivity the job writer on the same run with every distance scaled
+     * @param distanceEncodings the two distance columns alone, written with parquet-java in encodings
+     *     Spark's writer cannot produce ({@link DistanceEncodings}); empty when not tried
      */
     public record Report(SyntheticImpact.Shape shape, long rows, Measurement job, List<Measurement> baselines,
                          List<Measurement> experiments, String values, double entropyBits, int zstdLevel,
-                         List<Sensitivity> sensitivity) {
+                         List<Sensitivity> sensitivity, List<Measurement> distanceEncodings) {
 
         /** @return the smallest viewer-safe write (the job's or an experiment) */
         public Measurement bestViewerSafe() {
@@ -256,8 +258,11 @@ public final class StorageBenchmark {
             for (double scale : scales) {
                 sensitivity.add(sensitivity(spark, out.resolve("scale-" + scale), shape, seed, partitions, scale));
             }
+            List<Measurement> distanceEncodings = experiments.isEmpty() ? List.of()
+                    : DistanceEncodings.run(pairs.collect(), shape.steps(), ROUND_DECIMALS, out.resolve("distances"), hadoop);
             ZstdCodecReset.clear();     // later writes in this JVM get the session's level again
-            return new Report(shape, rows, job, baselines, results, values, entropy, sessionLevel, sensitivity);
+            return new Report(shape, rows, job, baselines, results, values, entropy, sessionLevel, sensitivity,
+                    distanceEncodings);
         } finally {
             pairs.unpersist(false);
         }
@@ -517,6 +522,26 @@ public final class StorageBenchmark {
                     m.viewerSafe() ? "yes" : "no",
                     m.slabBytes() > 0 ? String.format(Locale.ROOT, "%.0f", m.slabBytes() / 1024) : "-", m.seconds(),
                     m.cpuSeconds() * 1e6 / r.rows()));
+        }
+        if (!r.distanceEncodings().isEmpty()) {
+            md.append("\nBYTE_STREAM_SPLIT for the floats: the parquet-java on Spark 3.5's classpath (1.13.1) has no "
+                    + "Hadoop key for it (only `ParquetWriter.Builder#withByteStreamSplitEncoding`), so Spark's writer "
+                    + "cannot use it; and Spark 3.5's vectorized Parquet reader, its default, rejects it (\"Unsupported "
+                    + "encoding: BYTE_STREAM_SPLIT\"), so such files would fail plain Spark SQL queries. The two distance "
+                    + "columns alone, in the job's row order, written with parquet-java directly (same ZSTD level and "
+                    + "page size; one file per step, where the job writes one per task and step, so one dictionary "
+                    + "serves more rows), for the size it would have given:"
+                    + "\n\n| distance columns | l2 bits/row | cosine bits/row | both, bytes/row |\n|---|---|---|---|\n");
+            long jobL2 = r.job().columnBytes().getOrDefault(OutputSchema.L2_DISTANCE, 0L);
+            long jobCos = r.job().columnBytes().getOrDefault(OutputSchema.COSINE_DISTANCE, 0L);
+            md.append(String.format(Locale.ROOT, "| the job writer's (Spark) | %.2f | %.2f | %.3f |%n", 8.0 * jobL2 / r.rows(),
+                    8.0 * jobCos / r.rows(), (double) (jobL2 + jobCos) / r.rows()));
+            for (Measurement m : r.distanceEncodings()) {
+                long l2 = m.columnBytes().getOrDefault(OutputSchema.L2_DISTANCE, 0L);
+                long cos = m.columnBytes().getOrDefault(OutputSchema.COSINE_DISTANCE, 0L);
+                md.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.3f |%n", m.name(), 8.0 * l2 / r.rows(),
+                        8.0 * cos / r.rows(), (double) (l2 + cos) / r.rows()));
+            }
         }
         if (!r.sensitivity().isEmpty()) {
             md.append("\nThe same run with every distance scaled (the job writer; at 4 decimals larger values have more "

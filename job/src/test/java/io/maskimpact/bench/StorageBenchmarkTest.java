@@ -1,6 +1,7 @@
 package io.maskimpact.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.maskimpact.schema.OutputSchema;
 import io.maskimpact.testing.SparkTestBase;
@@ -64,6 +65,28 @@ class StorageBenchmarkTest extends SparkTestBase {
         assertThat(sorted.columnBytes()).isEqualTo(report.job().columnBytes());
         assertThat(sql("SELECT * FROM parquet.`%s` EXCEPT ALL SELECT * FROM parquet.`%s`", dir.resolve("experiment-0"),
                 dir.resolve("job/impact"))).as("same rows").isEmpty();
+    }
+
+    @Test
+    void distanceColumnsAreTriedInEncodingsSparkCannotWrite() {
+        assertThat(report.distanceEncodings()).extracting(StorageBenchmark.Measurement::name)
+                .containsExactly("dictionary (the job's: parquet-java's default)", "BYTE_STREAM_SPLIT, no dictionary",
+                        "PLAIN, no dictionary");
+        for (StorageBenchmark.Measurement m : report.distanceEncodings()) {
+            assertThat(m.files()).as(m.name()).isEqualTo(SHAPE.steps());
+            assertThat(m.columnBytes()).as(m.name()).containsKeys(OutputSchema.L2_DISTANCE, OutputSchema.COSINE_DISTANCE);
+        }
+        Path bss = dir.resolve("distances/BYTE-STREAM-SPLIT-no-dictionary");
+        // one more reason the job cannot use it: Spark 3.5's vectorized reader (its default) rejects it
+        assertThatThrownBy(() -> scalarSql("SELECT sum(l2_distance) FROM parquet.`%s`", bss))
+                .hasStackTraceContaining("Unsupported encoding: BYTE_STREAM_SPLIT");
+        withSQLConf(Map.of("spark.sql.parquet.enableVectorizedReader", "false"), () -> {
+            assertThat(scalarSql("SELECT count(*) FROM parquet.`%s`", bss)).as("every row").isEqualTo(SHAPE.rows());
+            assertThat(sql("SELECT l2_distance, cosine_distance FROM parquet.`%s` EXCEPT ALL "
+                    + "SELECT l2_distance, cosine_distance FROM parquet.`%s`", bss, dir.resolve("job/impact")))
+                    .as("the job's values").isEmpty();
+        });
+        assertThat(report.markdown("x")).contains("| BYTE_STREAM_SPLIT, no dictionary |");
     }
 
     @Test
