@@ -276,9 +276,51 @@ class ImageLoaderTest {
         Path p = write("huge.png", huge, "png");
         huge = null;
         assertThat(Files.size(p)).as("the file fits the 1 MiB bound").isLessThan(1 << 20);
-        BufferedImage small = load(p);
+        BufferedImage small = loadHuge(loader, p, "png");
+        assertThat(small.getRGB(0, 0) & 0xFFFFFF).as("the subsampled grid keeps pixel (0, 0)").isEqualTo(0xFFFFFF);
+    }
+
+    @Test
+    void aTwentyThousandSquareJpegIsDecodedSubsampled() throws Exception {
+        // flat gray 200 from a single stored byte (pixel and row strides 0), so writing it takes no 400 MB
+        // raster; each 8x8 block is then one DC code and an end of block: a 4.7 MB file
+        java.awt.image.Raster flat = java.awt.image.Raster.createInterleavedRaster(
+                new java.awt.image.DataBufferByte(new byte[] {(byte) 200}, 1), 20_000, 20_000, 0, 0, new int[] {0}, null);
+        Path p = Files.write(tmp.resolve("huge.jpg"), jpeg(null, flat));
+        ImageLoader defaultFileBound = new ImageLoader(new Configuration(), ImageLoader.DEFAULT_MAX_BYTES, 10_000);
+        BufferedImage small = loadHuge(defaultFileBound, p, "jpeg");
+        assertThat(small.getRGB(50, 50) & 0xFFFFFF).as("gray 200").isEqualTo(0xC8C8C8);
+    }
+
+    /**
+     * Most heap a 20000x20000 image may cost to load under the 10,000-pixel bound: reading the file (about
+     * twice its few MB) and the small result, but no full-size raster (50 MB for the one-bit PNG, 400 MB
+     * for the gray JPEG).
+     */
+    private static final long HUGE_IMAGE_HEAP_BOUND = 32L << 20;
+
+    /**
+     * Loads a 20000x20000 image and checks it comes out 100x100 without the loader ever holding a
+     * full-size raster. The measure is the heap this thread allocates while loading (the decoder
+     * runs on the calling thread): it bounds the load's peak heap from above, and unlike the heap's
+     * used bytes it does not depend on when the GC runs or on what other threads do.
+     */
+    private BufferedImage loadHuge(ImageLoader loader, Path p, String format) throws Exception {
+        // a small image of the same format first, so that the one-off cost of the file system's and the
+        // decoder's first use (about 14 MB) is not counted
+        loader.load("p", write("warm-up." + format, new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB), format)
+                .toUri().toString());
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        BufferedImage small = loader.load("p", p.toUri().toString());
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        System.out.printf("huge image %s: 20000x20000 loaded as %dx%d, %.1f MB allocated on the heap%n", p.getFileName(),
+                small.getWidth(), small.getHeight(), allocated / 1e6);
         assertThat(small.getWidth()).isEqualTo(100);
         assertThat(small.getHeight()).isEqualTo(100);
-        assertThat(small.getRGB(0, 0) & 0xFFFFFF).as("the subsampled grid keeps pixel (0, 0)").isEqualTo(0xFFFFFF);
+        assertThat(allocated).as("heap bytes allocated while loading %s", p.getFileName())
+                .isLessThan(HUGE_IMAGE_HEAP_BOUND);
+        return small;
     }
 }
