@@ -32,8 +32,8 @@ import org.apache.hadoop.fs.Path;
  * before reading, and images over {@code maxPixels} are decoded with subsampling, so a
  * 20000x20000 image is read at a fraction of its size. Grayscale (8 or 16 bit), palette,
  * 16-bit and alpha images are converted to RGB (alpha over white); gray values are copied, not
- * colour-managed, so a gray level stays the same number. CMYK JPEGs are converted from their
- * samples with the naive formula (no ICC profile; see {@link #cmykToRgb}). A JPEG's EXIF orientation is applied
+ * colour-managed, so a gray level stays the same number. CMYK JPEGs, YCCK-encoded ones included, are
+ * converted from their samples with the naive formula (no ICC profile; see {@link #cmykToRgb}). A JPEG's EXIF orientation is applied
  * ({@link JpegMarkers} reads it; ImageIO does not), so the model sees the picture upright.
  *
  * <p>Not thread-safe across calls only in the sense that each call opens its own streams; one
@@ -162,7 +162,8 @@ public final class ImageLoader {
      *
      * <p>Why not ImageIO's own conversion: on JDK 17 the JPEG reader does decode CMYK JPEGs (with
      * or without an Adobe APP14 segment), and it already undoes Adobe's inverted storage, so its
-     * samples are true ink amounts; but drawing that image into sRGB treats the result as linear
+     * samples are true ink amounts; YCCK-encoded ones (Adobe transform 2) come out the same way, as
+     * the decoder undoes the YCC transform. But drawing that image into sRGB treats the result as linear
      * and brightens it (stored C'M'Y'K' = 10, 200, 250, 240 came out as 54, 223, 246 instead of
      * 9, 188, 235). Older JDKs threw "Unsupported Image Type" instead; such a file would fail as
      * corrupt there, with an {@code errors} row.

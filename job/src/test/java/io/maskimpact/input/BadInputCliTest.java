@@ -76,7 +76,8 @@ class BadInputCliTest extends SparkTestBase {
         WritableRaster cmyk = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, 16, 16, 4, null);
         cmyk.setPixel(0, 0, new int[] {10, 200, 250, 240});
         Files.write(dir.resolve("cmyk.jpg"), ImageLoaderTest.withSegment(ImageLoaderTest.jpeg(null, cmyk), 0xEE,
-                new byte[] {'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0}));
+                ImageLoaderTest.adobe(0)));
+        Files.write(dir.resolve("ycck.jpg"), ImageLoaderTest.ycckJpeg(245, 55, 5, 15));
         IndexColorModel palette = new IndexColorModel(2, 2, new byte[] {0, (byte) 255}, new byte[] {0, 0},
                 new byte[] {0, 0});
         ImageIO.write(new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_BINARY, palette), "png",
@@ -85,7 +86,8 @@ class BadInputCliTest extends SparkTestBase {
         ImageIO.write(new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_GRAY), "png", dir.resolve("gray.png").toFile());
         ImageIO.write(new BufferedImage(8, 8, BufferedImage.TYPE_INT_ARGB), "png", dir.resolve("alpha.png").toFile());
         List<Pairs.Row> rows = new ArrayList<>();
-        for (String f : List.of("exif6.jpg", "cmyk.jpg", "palette.png", "gray16.png", "gray.png", "alpha.png")) {
+        for (String f : List.of("exif6.jpg", "cmyk.jpg", "ycck.jpg", "palette.png", "gray16.png", "gray.png",
+                "alpha.png")) {
             rows.add(new Pairs.Row(f.replace('.', '-'), "images/" + f, "what is it?", null, null));
         }
         Path manifest = Pairs.csv(tmp.resolve("unusual/manifest.csv"), rows);
@@ -94,7 +96,7 @@ class BadInputCliTest extends SparkTestBase {
         assertThat(r.code()).as("%s", r).isEqualTo(0);
         assertThat(sql("SELECT pair_id, status FROM parquet.`%s/pairs` ORDER BY pair_id", out).stream()
                 .map(e -> e[0] + "=" + e[1]).toList()).containsExactly("alpha-png=ok", "cmyk-jpg=ok", "exif6-jpg=ok",
-                        "gray-png=ok", "gray16-png=ok", "palette-png=ok");
+                        "gray-png=ok", "gray16-png=ok", "palette-png=ok", "ycck-jpg=ok");
         assertThat(scalarSql("SELECT count(*) FROM parquet.`%s/errors`", out)).isEqualTo(0L);
     }
 

@@ -126,6 +126,11 @@ class ImageLoaderTest {
         return out.toByteArray();
     }
 
+    /** An Adobe APP14 payload: "Adobe", version 100, flags0, flags1, then the colour transform (0: none, 2: YCCK). */
+    static byte[] adobe(int transform) {
+        return new byte[] {'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, (byte) transform};
+    }
+
     /** An APP1 payload: "Exif\0\0", a TIFF header and IFD0 with one entry, Orientation (SHORT). */
     static byte[] exifOrientation(int orientation, boolean littleEndian) {
         java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(6 + 8 + 2 + 12 + 4)
@@ -220,8 +225,8 @@ class ImageLoaderTest {
             }
         }
         byte[] plain = jpeg(null, cmyk);
-        // Adobe APP14: "Adobe", version 100, flags0, flags1, transform 0 (CMYK as stored, values inverted)
-        byte[] adobe = withSegment(plain, 0xEE, new byte[] {'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0});
+        // Adobe APP14 with transform 0: CMYK as stored, values inverted
+        byte[] adobe = withSegment(plain, 0xEE, adobe(0));
 
         BufferedImage fromAdobe = load(Files.write(tmp.resolve("adobe-cmyk.jpg"), adobe));
         assertThat(fromAdobe.getType()).isEqualTo(BufferedImage.TYPE_INT_RGB);
@@ -232,6 +237,36 @@ class ImageLoaderTest {
         // without the Adobe segment the JDK reads the samples the same way (as inverted), and so do we
         BufferedImage fromPlain = load(Files.write(tmp.resolve("plain-cmyk.jpg"), plain));
         assertChannels(fromPlain.getRGB(8, 8), 9, 188, 235);
+    }
+
+    /**
+     * A flat 16x16 YCCK JPEG (Adobe APP14 transform 2) of the given ink amounts, encoded as Adobe's
+     * encoder (libjpeg's cmyk_ycck_convert) does: it stores CMYK inverted (C' = 255 - C), turns
+     * 255 - C', 255 - M', 255 - Y' (so C, M, Y) into YCbCr by JFIF's equations, and keeps K' as is.
+     */
+    static byte[] ycckJpeg(int c, int m, int y, int k) throws IOException {
+        int[] ycck = {
+            (int) Math.round(0.299 * c + 0.587 * m + 0.114 * y),
+            (int) Math.round(128 - 0.168736 * c - 0.331264 * m + 0.5 * y),
+            (int) Math.round(128 + 0.5 * c - 0.418688 * m - 0.081312 * y),
+            255 - k};
+        WritableRaster raster = java.awt.image.Raster.createInterleavedRaster(java.awt.image.DataBuffer.TYPE_BYTE, 16,
+                16, 4, null);
+        for (int row = 0; row < 16; row++) {
+            for (int col = 0; col < 16; col++) {
+                raster.setPixel(col, row, ycck);
+            }
+        }
+        return withSegment(jpeg(null, raster), 0xEE, adobe(2));
+    }
+
+    @Test
+    void ycckJpegIsConvertedToRgb() throws Exception {
+        // the ink of cmykJpegIsConvertedToRgb (stored there as C'M'Y'K' = 10, 200, 250, 240), stored as YCCK:
+        // the JDK 17 decoder undoes the YCC transform, so the same colour comes out
+        BufferedImage rgb = load(Files.write(tmp.resolve("ycck.jpg"), ycckJpeg(245, 55, 5, 15)));
+        assertThat(rgb.getType()).isEqualTo(BufferedImage.TYPE_INT_RGB);
+        assertChannels(rgb.getRGB(8, 8), 9, 188, 235);
     }
 
     private static void assertChannels(int rgb, int r, int g, int b) {
