@@ -6,7 +6,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,24 +15,7 @@ class ModelLoadErrorsTest {
     Path temp;
 
     private Path copyOfTinyModel() throws IOException {
-        Path source = TinyModels.modelsDir().resolve(TinyModels.LLAVA);
-        Path target = temp.resolve("model");
-        Files.createDirectories(target);
-        try (Stream<Path> files = Files.list(source)) {
-            for (Path f : files.toList()) {
-                Files.copy(f, target.resolve(f.getFileName()));
-            }
-        }
-        return target;
-    }
-
-    private static void editConfig(Path dir, String from, String to) throws IOException {
-        Path config = dir.resolve("config.json");
-        String text = Files.readString(config);
-        if (!text.contains(from)) {
-            throw new IllegalStateException("config.json has no " + from);
-        }
-        Files.writeString(config, text.replaceFirst(java.util.regex.Pattern.quote(from), to));
+        return TinyModels.copy(TinyModels.LLAVA, temp.resolve("model"));
     }
 
     @Test
@@ -53,7 +35,7 @@ class ModelLoadErrorsTest {
     @Test
     void unsupportedModelType() throws IOException {
         Path dir = copyOfTinyModel();
-        editConfig(dir, "\"model_type\": \"llava\"", "\"model_type\": \"mllama\"");
+        TinyModels.editConfig(dir, "\"model_type\": \"llava\"", "\"model_type\": \"mllama\"");
         assertThatThrownBy(() -> VlmModels.load(dir, "cpu"))
                 .isInstanceOf(ModelLoadException.class).hasMessageContaining("model_type 'mllama'").hasMessageContaining("supported: llava");
     }
@@ -61,7 +43,7 @@ class ModelLoadErrorsTest {
     @Test
     void weightsDisagreeWithConfig() throws IOException {
         Path dir = copyOfTinyModel();
-        editConfig(dir, "\"intermediate_size\": 128", "\"intermediate_size\": 96");
+        TinyModels.editConfig(dir, "\"intermediate_size\": 128", "\"intermediate_size\": 96");
         assertThatThrownBy(() -> VlmModels.load(dir, "cpu"))
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("has shape").hasMessageContaining("expected").hasMessageContaining("model.safetensors");

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /**
  * The checkpoints shipped in {@code models/}, loaded once per test JVM, and toy pairs for them.
@@ -39,6 +40,38 @@ public final class TinyModels {
             }
         }
         throw new IllegalStateException("models/" + LLAVA + " not found above " + Path.of("").toAbsolutePath());
+    }
+
+    /**
+     * @param name a model directory name under models/
+     * @param target a folder to create, for a copy to break
+     * @return {@code target}, holding a copy of the checkpoint's files
+     */
+    public static Path copy(String name, Path target) throws IOException {
+        Files.createDirectories(target);
+        try (Stream<Path> files = Files.list(modelsDir().resolve(name))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, target.resolve(f.getFileName()));
+            }
+        }
+        return target;
+    }
+
+    /**
+     * Replaces the first occurrence of {@code from} in a model folder's config.json; fails when there
+     * is none, so that a test cannot silently break nothing.
+     *
+     * @param dir the model folder
+     * @param from the text to replace, e.g. {@code "model_type": "llava"}
+     * @param to its replacement
+     */
+    public static void editConfig(Path dir, String from, String to) throws IOException {
+        Path config = dir.resolve("config.json");
+        String text = Files.readString(config);
+        if (!text.contains(from)) {
+            throw new IllegalStateException("config.json has no " + from);
+        }
+        Files.writeString(config, text.replaceFirst(java.util.regex.Pattern.quote(from), to));
     }
 
     /**
