@@ -31,7 +31,7 @@ public final class TextTokenizer implements AutoCloseable {
     public static TextTokenizer load(Path modelDir) throws ModelLoadException {
         Path file = modelDir.resolve("tokenizer.json");
         if (!Files.isRegularFile(file)) {
-            throw new ModelLoadException("Cannot load model: " + file + " is missing (only fast tokenizers, tokenizer.json, are supported)");
+            throw new ModelLoadException("Cannot load model: " + file + " is missing (only fast tokenizers are supported: put the model's tokenizer.json in the folder; transformers' AutoTokenizer.save_pretrained writes it)");
         }
         try {
             // No truncation or padding: the job checks prompt length itself and reports it per pair.

@@ -173,9 +173,9 @@ public final class WeightStore {
             throw new ModelLoadException("Cannot load model: tensor '" + name + "' is missing from the weights in " + dir);
         }
         if (!Arrays.equals(entry.shape(), expected)) {
-            throw new ModelLoadException("Cannot load model: tensor '" + name + "' in " + entry.file().getFileName()
+            throw new ModelLoadException("Cannot load model: tensor '" + name + "' in " + entry.file()
                     + " has shape " + Arrays.toString(entry.shape()) + ", expected " + Arrays.toString(expected)
-                    + " from config.json (weights and config do not belong together)");
+                    + " from config.json (weights and config do not belong together: use the config.json saved with these weights)");
         }
         Shape shape = new Shape(expected);
         try (FileChannel channel = FileChannel.open(entry.file(), StandardOpenOption.READ)) {

@@ -3,6 +3,7 @@ package io.maskimpact.input;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.maskimpact.cli.ExitCodes;
+import io.maskimpact.model.TinyModels;
 import io.maskimpact.testing.Cli;
 import io.maskimpact.testing.FakeModels;
 import io.maskimpact.testing.Pairs;
@@ -17,7 +18,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.imageio.ImageIO;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -117,36 +121,85 @@ class BadInputCliTest extends SparkTestBase {
         assertThat(scalarSql("SELECT count(DISTINCT pair_id) FROM parquet.`%s/impact`", out)).isEqualTo(3L);
     }
 
+    /**
+     * @param result what the command line did
+     * @param sparkJobs how many Spark jobs it started
+     */
+    private record Counted(Cli.Result result, int sparkJobs) {
+    }
+
+    private static Counted runCountingSparkJobs(Path manifest, Path out, Path withModel) throws Exception {
+        AtomicInteger jobs = new AtomicInteger();
+        SparkListener counter = new SparkListener() {
+            @Override
+            public void onJobStart(SparkListenerJobStart start) {
+                jobs.incrementAndGet();
+            }
+        };
+        // earlier tests' events still queued would otherwise reach the new counter
+        spark.sparkContext().listenerBus().waitUntilEmpty();
+        spark.sparkContext().addSparkListener(counter);
+        try {
+            Cli.Result r = run(manifest, out, withModel);
+            spark.sparkContext().listenerBus().waitUntilEmpty();
+            return new Counted(r, jobs.get());
+        } finally {
+            spark.sparkContext().removeSparkListener(counter);
+        }
+    }
+
+    /**
+     * Runs with a model folder that cannot be loaded: exit 3, one line, no output folder, no Spark job.
+     *
+     * @return the line printed
+     */
+    private static String assertStopsBeforeAnySparkJob(Path manifest, Path badModel) throws Exception {
+        Path out = tmp.resolve("out-" + badModel.getFileName());
+        Counted run = runCountingSparkJobs(manifest, out, badModel);
+        assertThat(run.result().code()).as("%s", run.result()).isEqualTo(ExitCodes.CANNOT_START);
+        assertThat(out).as("nothing written").doesNotExist();
+        assertThat(run.sparkJobs()).as("Spark jobs started before the model check failed (%s)", badModel).isZero();
+        String line = run.result().err().strip();
+        assertThat(line).as("one line").doesNotContain("\n");
+        return line;
+    }
+
     @Test
     void aBadModelFolderFailsBeforeAnySparkJob() throws Exception {
         List<Pairs.Row> rows = Pairs.toy(tmp.resolve("model-check"), 43, 2);
         Path manifest = Pairs.csv(tmp.resolve("model-check/manifest.csv"), rows);
         Path broken = FakeModels.save(tmp.resolve("broken-model"), FakeModels.config(tmp, 2, 2, 2, 3).put("broken", true));
-        java.util.concurrent.atomic.AtomicInteger jobs = new java.util.concurrent.atomic.AtomicInteger();
-        org.apache.spark.scheduler.SparkListener counter = new org.apache.spark.scheduler.SparkListener() {
-            @Override
-            public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
-                jobs.incrementAndGet();
-            }
-        };
-        spark.sparkContext().addSparkListener(counter);
-        try {
-            for (Path bad : List.of(broken, tmp.resolve("no-such-model"))) {
-                Path out = tmp.resolve("out-" + bad.getFileName());
-                Cli.Result r = run(manifest, out, bad);
-                spark.sparkContext().listenerBus().waitUntilEmpty();
-                assertThat(r.code()).as("%s", r).isEqualTo(ExitCodes.CANNOT_START);
-                assertThat(r.err().strip()).as("one line").doesNotContain("\n").contains(bad.getFileName().toString());
-                assertThat(out).as("nothing written").doesNotExist();
-                assertThat(jobs.get()).as("Spark jobs started before the model check failed (%s)", bad).isEqualTo(0);
-            }
-            // the counter does see jobs: a run with a working model starts some
-            assertThat(run(manifest, tmp.resolve("out-model-ok"), model).code()).isEqualTo(0);
-            spark.sparkContext().listenerBus().waitUntilEmpty();
-            assertThat(jobs.get()).isGreaterThan(0);
-        } finally {
-            spark.sparkContext().removeSparkListener(counter);
+        for (Path bad : List.of(broken, tmp.resolve("no-such-model"))) {
+            assertThat(assertStopsBeforeAnySparkJob(manifest, bad)).contains(bad.getFileName().toString());
         }
+        // the counter does see jobs: a run with a working model starts some
+        Counted ok = runCountingSparkJobs(manifest, tmp.resolve("out-model-ok"), model);
+        assertThat(ok.result().code()).as("%s", ok.result()).isEqualTo(0);
+        assertThat(ok.sparkJobs()).isGreaterThan(0);
+    }
+
+    @Test
+    void aBrokenCheckpointOfARealFamilyFailsBeforeAnySparkJob() throws Exception {
+        List<Pairs.Row> rows = Pairs.toy(tmp.resolve("real-model-check"), 53, 2);
+        Path manifest = Pairs.csv(tmp.resolve("real-model-check/manifest.csv"), rows);
+
+        Path wrongShapes = TinyModels.copy(TinyModels.LLAVA, tmp.resolve("llava-wrong-shapes"));
+        TinyModels.editConfig(wrongShapes, "\"intermediate_size\": 128", "\"intermediate_size\": 96");
+        assertThat(assertStopsBeforeAnySparkJob(manifest, wrongShapes)).startsWith("Cannot load model: ")
+                .contains(wrongShapes.resolve("model.safetensors").toString()).contains("has shape")
+                .contains("use the config.json saved with these weights");
+
+        Path noTokenizer = TinyModels.copy(TinyModels.LLAVA, tmp.resolve("llava-no-tokenizer"));
+        Files.delete(noTokenizer.resolve("tokenizer.json"));
+        assertThat(assertStopsBeforeAnySparkJob(manifest, noTokenizer)).startsWith("Cannot load model: ")
+                .contains(noTokenizer.resolve("tokenizer.json") + " is missing")
+                .contains("put the model's tokenizer.json in the folder");
+
+        Path otherFamily = TinyModels.copy(TinyModels.LLAVA, tmp.resolve("llava-unsupported-type"));
+        TinyModels.editConfig(otherFamily, "\"model_type\": \"llava\"", "\"model_type\": \"mllama\"");
+        assertThat(assertStopsBeforeAnySparkJob(manifest, otherFamily)).startsWith("Cannot load model: ")
+                .contains("model_type 'mllama' in " + otherFamily.resolve("config.json"))
+                .contains("(supported: llava)");
     }
 
     @Test
