@@ -57,6 +57,27 @@ class ImageLoaderTest {
     }
 
     @Test
+    void decodingWritesNoTemporaryFile() throws Exception {
+        // ImageIO caches a plain stream in a temp file: a disk write per pair, on a node's shared /tmp.
+        // With its cache folder gone, any such file fails the read.
+        Path png = write("cached.png", new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB), "png");
+        Path jpeg = Files.write(tmp.resolve("cached.jpg"), jpeg(new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB), null));
+        Path cache = Files.createDirectories(tmp.resolve("imageio-cache"));
+        java.io.File before = ImageIO.getCacheDirectory();
+        boolean useCache = ImageIO.getUseCache();
+        ImageIO.setUseCache(true);
+        ImageIO.setCacheDirectory(cache.toFile());
+        Files.delete(cache);
+        try {
+            assertThat(load(png).getWidth()).isEqualTo(32);
+            assertThat(load(jpeg).getWidth()).isEqualTo(32);
+        } finally {
+            ImageIO.setCacheDirectory(before);
+            ImageIO.setUseCache(useCache);
+        }
+    }
+
+    @Test
     void largeImagesAreSubsampledToTheBound() throws Exception {
         BufferedImage big = new BufferedImage(400, 300, BufferedImage.TYPE_INT_RGB);
         BufferedImage small = load(write("big.png", big, "png"));
