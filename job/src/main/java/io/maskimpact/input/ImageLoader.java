@@ -31,7 +31,9 @@ import org.apache.hadoop.fs.Path;
  * truncated (including decoder warnings such as a JPEG's premature end, which ImageIO otherwise
  * only reports on the side). Memory stays bounded: files over {@code maxBytes} are rejected
  * before reading, and images over {@code maxPixels} are decoded with subsampling, so a
- * 20000x20000 image is read at a fraction of its size. Grayscale (8 or 16 bit), palette,
+ * 20000x20000 image is read at a fraction of its size; a progressive JPEG over {@code maxPixels}
+ * is rejected instead, since the JDK's decoder keeps all of its coefficients whatever the
+ * subsampling (869 MB for a 20000x20000 gray one, docs/RELIABILITY.md). Grayscale (8 or 16 bit), palette,
  * 16-bit and alpha images are converted to RGB (alpha over white); gray values are copied, not
  * colour-managed, so a gray level stays the same number. CMYK JPEGs, YCCK-encoded ones included, are
  * converted from their samples with the naive formula (no ICC profile; see {@link #cmykToRgb}). A JPEG's EXIF orientation is applied
@@ -101,6 +103,10 @@ public final class ImageLoader {
                 reader.setInput(iis, true, true);
                 reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
                 long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+                JpegMarkers jpeg = JpegMarkers.scan(bytes);
+                if (jpeg.progressive() && pixels > maxPixels) {
+                    throw InputErrors.progressiveTooLarge(pairId, uri, reader.getWidth(0), reader.getHeight(0), maxPixels);
+                }
                 ImageReadParam param = reader.getDefaultReadParam();
                 if (pixels > maxPixels) {
                     int step = (int) Math.ceil(Math.sqrt((double) pixels / maxPixels));
@@ -114,7 +120,6 @@ public final class ImageLoader {
                     throw InputErrors.imageCorrupt(pairId, uri, "no pixels", null);
                 }
                 String format = reader.getFormatName().toLowerCase(java.util.Locale.ROOT);
-                JpegMarkers jpeg = JpegMarkers.scan(bytes);
                 BufferedImage rgb = isCmyk(image) ? cmykToRgb(image) : toRgb(image);
                 return new Decoded(orient(rgb, jpeg.orientation()), bytes, format);
             } finally {

@@ -105,6 +105,13 @@ public final class InputErrors {
                 null);
     }
 
+    static PairException progressiveTooLarge(String pairId, String uri, int width, int height, long maxPixels) {
+        return image(pairId, "a progressive JPEG of " + width + "x" + height + " pixels, over --max-image-pixels ("
+                + maxPixels + "): the decoder holds all of a progressive JPEG's data whatever the subsampling (~2 bytes "
+                + "per pixel and channel); save it as a baseline JPEG or smaller, or raise --max-image-pixels (" + uri + ")",
+                null);
+    }
+
     static PairException imageUnreadable(String pairId, String uri, Throwable cause) {
         return image(pairId, "the file cannot be read (" + uri + ": " + oneLine(cause) + ")", cause);
     }

@@ -1,8 +1,9 @@
 package io.maskimpact.input;
 
 /**
- * The JPEG header fact the JDK's decoder leaves to us: the EXIF orientation (ImageIO ignores
- * it, so a phone photo taken upright would reach the model sideways).
+ * The JPEG header facts the JDK's decoder leaves to us: the EXIF orientation (ImageIO ignores
+ * it, so a phone photo taken upright would reach the model sideways), and whether the frame is
+ * progressive (the JDK then holds every coefficient of the image, whatever the subsampling).
  *
  * <p>A small, bounded parser: it walks the marker segments from SOI to the first SOS (start of
  * scan, where the compressed data begins) and reads only what it needs. Anything malformed
@@ -10,9 +11,10 @@ package io.maskimpact.input;
  * decoder, not this parser, decides whether the file is an image.
  *
  * @param orientation EXIF orientation tag 0x0112, 1 to 8 (1 = upright; 1 when absent or invalid)
+ * @param progressive whether the frame header is a progressive one (SOF2, SOF6, SOF10 or SOF14)
  */
-record JpegMarkers(int orientation) {
-    static final JpegMarkers NONE = new JpegMarkers(1);
+record JpegMarkers(int orientation, boolean progressive) {
+    static final JpegMarkers NONE = new JpegMarkers(1, false);
 
     private static final int SOI = 0xD8;
     private static final int EOI = 0xD9;
@@ -23,13 +25,14 @@ record JpegMarkers(int orientation) {
 
     /**
      * @param b a file's bytes
-     * @return its orientation; {@link #NONE} when it is not a JPEG
+     * @return its orientation and frame kind; {@link #NONE} when it is not a JPEG
      */
     static JpegMarkers scan(byte[] b) {
         if (b.length < 4 || u8(b, 0) != 0xFF || u8(b, 1) != SOI) {
             return NONE;
         }
         int orientation = 1;
+        boolean progressive = false;
         int i = 2;
         while (i + 4 <= b.length) {
             if (u8(b, i) != 0xFF) {
@@ -53,13 +56,14 @@ record JpegMarkers(int orientation) {
             if (length < 2 || end > b.length) {
                 break;
             }
+            progressive |= marker == 0xC2 || marker == 0xC6 || marker == 0xCA || marker == 0xCE;
             if (marker == APP1 && end - start >= 6 && ascii(b, start, "Exif") && b[start + 4] == 0
                     && b[start + 5] == 0) {
                 orientation = exifOrientation(b, start + 6, end);
             }
             i = end;
         }
-        return new JpegMarkers(orientation);
+        return new JpegMarkers(orientation, progressive);
     }
 
     /**

@@ -78,6 +78,26 @@ class ImageLoaderTest {
     }
 
     @Test
+    void aProgressiveJpegOverThePixelBoundIsRejectedNotDecoded() throws Exception {
+        BufferedImage big = new BufferedImage(200, 100, BufferedImage.TYPE_INT_RGB);
+        Path progressive = Files.write(tmp.resolve("progressive.jpg"), progressiveJpeg(big));
+        assertThat(JpegMarkers.scan(Files.readAllBytes(progressive)).progressive()).isTrue();
+        assertThatThrownBy(() -> loader.read("p", progressive.toUri().toString()))
+                .isInstanceOf(PairException.class)
+                .hasMessage("Cannot read image for pair p: a progressive JPEG of 200x100 pixels, over --max-image-pixels "
+                        + "(10000): the decoder holds all of a progressive JPEG's data whatever the subsampling (~2 bytes "
+                        + "per pixel and channel); save it as a baseline JPEG or smaller, or raise --max-image-pixels ("
+                        + progressive.toUri() + ")");
+
+        Path small = Files.write(tmp.resolve("progressive-small.jpg"),
+                progressiveJpeg(new BufferedImage(100, 50, BufferedImage.TYPE_INT_RGB)));
+        assertThat(load(small).getWidth()).as("under the bound it is decoded").isEqualTo(100);
+        Path baseline = Files.write(tmp.resolve("baseline.jpg"), jpeg(big, null));
+        assertThat(JpegMarkers.scan(Files.readAllBytes(baseline)).progressive()).isFalse();
+        assertThat(load(baseline).getWidth()).as("a baseline JPEG is subsampled instead").isEqualTo(100);
+    }
+
+    @Test
     void largeImagesAreSubsampledToTheBound() throws Exception {
         BufferedImage big = new BufferedImage(400, 300, BufferedImage.TYPE_INT_RGB);
         BufferedImage small = load(write("big.png", big, "png"));
@@ -119,15 +139,28 @@ class ImageLoaderTest {
 
     /** Encodes an RGB image or a raw raster (e.g. 4-band CMYK) as a JPEG at full quality. */
     static byte[] jpeg(BufferedImage image, java.awt.image.Raster raster) throws IOException {
+        return encodeJpeg(image != null ? new javax.imageio.IIOImage(image, null, null)
+                : new javax.imageio.IIOImage(raster, null, null), p -> {
+                    p.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
+                    p.setCompressionQuality(1f);
+                });
+    }
+
+    /** Encodes an RGB image as a progressive JPEG (SOF2). */
+    static byte[] progressiveJpeg(BufferedImage image) throws IOException {
+        return encodeJpeg(new javax.imageio.IIOImage(image, null, null),
+                p -> p.setProgressiveMode(javax.imageio.ImageWriteParam.MODE_DEFAULT));
+    }
+
+    private static byte[] encodeJpeg(javax.imageio.IIOImage image,
+                                     java.util.function.Consumer<javax.imageio.ImageWriteParam> settings) throws IOException {
         javax.imageio.ImageWriter w = ImageIO.getImageWritersByFormatName("jpeg").next();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (javax.imageio.stream.ImageOutputStream os = ImageIO.createImageOutputStream(out)) {
             w.setOutput(os);
             javax.imageio.ImageWriteParam p = w.getDefaultWriteParam();
-            p.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
-            p.setCompressionQuality(1f);
-            w.write(null, image != null ? new javax.imageio.IIOImage(image, null, null)
-                    : new javax.imageio.IIOImage(raster, null, null), p);
+            settings.accept(p);
+            w.write(null, image, p);
         } finally {
             w.dispose();
         }
