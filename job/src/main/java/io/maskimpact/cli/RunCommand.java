@@ -66,7 +66,8 @@ public class RunCommand implements Callable<Integer> {
     String allowExternalImages;
 
     @Option(names = "--max-image-pixels", paramLabel = "N",
-            description = "Larger images are decoded with subsampling to at most about N pixels. Default: 25000000.")
+            description = "Larger images are decoded with subsampling to at most about N pixels (a larger progressive "
+                    + "JPEG is rejected: its decoder would hold it whole). Default: 25000000.")
     String maxImagePixels;
 
     @Option(names = "--copy-images", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
