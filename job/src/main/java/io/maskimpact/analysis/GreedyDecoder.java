@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import io.maskimpact.model.DecoderSession;
 import io.maskimpact.model.PreparedPrompt;
 import io.maskimpact.model.StepTrace;
+import io.maskimpact.model.TokenInfo;
+import io.maskimpact.model.TokenKind;
 import io.maskimpact.model.VlmModel;
 
 import java.util.ArrayList;

@@ -7,6 +7,7 @@ import io.maskimpact.model.LayerTrace;
 import io.maskimpact.model.PreparedPrompt;
 import io.maskimpact.model.PromptException;
 import io.maskimpact.model.StepTrace;
+import io.maskimpact.model.TokenInfo;
 import io.maskimpact.model.VlmModel;
 
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.maskimpact.analysis;
 
+import io.maskimpact.model.TokenKind;
 import java.util.Locale;
 
 /**

@@ -1,5 +1,6 @@
 package io.maskimpact.analysis;
 
+import io.maskimpact.model.TokenInfo;
 import java.util.List;
 
 /**

@@ -2,8 +2,8 @@ package io.maskimpact.bench;
 
 import io.maskimpact.analysis.PairImpact;
 import io.maskimpact.analysis.StepImpact;
-import io.maskimpact.analysis.TokenInfo;
-import io.maskimpact.analysis.TokenKind;
+import io.maskimpact.model.TokenInfo;
+import io.maskimpact.model.TokenKind;
 import io.maskimpact.output.PairResult;
 import java.io.Serializable;
 import java.util.ArrayList;

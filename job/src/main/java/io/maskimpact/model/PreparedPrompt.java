@@ -1,7 +1,6 @@
 package io.maskimpact.model;
 
 import ai.djl.ndarray.NDArray;
-import io.maskimpact.analysis.TokenInfo;
 
 import java.util.List;
 

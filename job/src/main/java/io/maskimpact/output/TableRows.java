@@ -1,6 +1,6 @@
 package io.maskimpact.output;
 
-import io.maskimpact.analysis.TokenKind;
+import io.maskimpact.model.TokenKind;
 import io.maskimpact.schema.OutputSchema;
 import java.util.ArrayList;
 import java.util.Iterator;

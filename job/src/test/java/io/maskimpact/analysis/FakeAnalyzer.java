@@ -1,5 +1,7 @@
 package io.maskimpact.analysis;
 
+import io.maskimpact.model.TokenInfo;
+import io.maskimpact.model.TokenKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

@@ -1,6 +1,7 @@
 package io.maskimpact.analysis;
 
 import io.maskimpact.model.TinyModels;
+import io.maskimpact.model.TokenInfo;
 import io.maskimpact.model.VlmModel;
 import io.maskimpact.toy.ToyData;
 import org.junit.jupiter.api.Test;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.maskimpact.analysis.FakeAnalyzer;
 import io.maskimpact.analysis.MaskMode;
-import io.maskimpact.analysis.TokenKind;
+import io.maskimpact.model.TokenKind;
 import io.maskimpact.schema.OutputSchema;
 import io.maskimpact.testing.Cli;
 import io.maskimpact.testing.FakeModels;

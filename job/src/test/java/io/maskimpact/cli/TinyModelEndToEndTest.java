@@ -7,7 +7,7 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.maskimpact.analysis.MaskMode;
-import io.maskimpact.analysis.TokenKind;
+import io.maskimpact.model.TokenKind;
 import io.maskimpact.schema.OutputSchema;
 import io.maskimpact.testing.Cli;
 import io.maskimpact.testing.Pairs;

@@ -1,4 +1,4 @@
-package io.maskimpact.analysis;
+package io.maskimpact.model;
 
 /** What an input token is, as written to the {@code token_kind} column. */
 public enum TokenKind {

@@ -1,4 +1,4 @@
-package io.maskimpact.analysis;
+package io.maskimpact.model;
 
 /**
  * One position of the analysed sequence.
