@@ -119,18 +119,20 @@ export async function planColumn(file, group, name, rowStart, rowEnd) {
     pages = [{ offset: chunkStart, size: chunkEnd - chunkStart, firstRow: -1 }]
   }
   const wanted = dictPage ? [dictPage, ...pages] : pages
-  return { refs: wanted, decode: buffers => decodePages(buffers) }
+  return { refs: wanted, decode: buffers => decodePages(buffers, rowStart, rowEnd) }
 
   /**
    * @param {Uint8Array[]} buffers
+   * @param {number} start
+   * @param {number} end
    * @returns {Column}
    */
-  function decodePages(buffers) {
+  function decodePages(buffers, start, end) {
 
   /** @type {Column} */
-  const out = kind === 'string' ? { kind, codes: new Int32Array(rowEnd - rowStart).fill(-1), dict: [] }
-    : kind === 'int' ? { kind, values: new Int32Array(rowEnd - rowStart).fill(INT_NULL) }
-      : { kind, values: new Float32Array(rowEnd - rowStart).fill(NaN) }
+  const out = kind === 'string' ? { kind, codes: new Int32Array(end - start).fill(-1), dict: [] }
+    : kind === 'int' ? { kind, values: new Int32Array(end - start).fill(INT_NULL) }
+      : { kind, values: new Float32Array(end - start).fill(NaN) }
   /** @type {ArrayLike<any> | undefined} */
   let dictionary
   /** @type {Map<string, number> | undefined} */
@@ -158,14 +160,21 @@ export async function planColumn(file, group, name, rowStart, rowEnd) {
       const numRows = header.data_page_header?.num_values ?? header.data_page_header_v2?.num_rows ?? 0
       const pageFirst = row
       row += numRows
-      if (pageFirst >= rowEnd || row <= rowStart) continue // not wanted: never decompressed
+      if (pageFirst >= end || row <= start) continue // not wanted: never decompressed
+      const from = Math.max(start, pageFirst)
+      const to = Math.min(end, row)
+      const target = out.kind === 'string' ? out.codes : out.values
+      const encoding = header.data_page_header?.encoding ?? header.data_page_header_v2?.encoding
+      const isDict = encoding === 'PLAIN_DICTIONARY' || encoding === 'RLE_DICTIONARY'
+      if (isDict && !dictionary) throw new Error(`parquet column ${name} in ${file.source.name}: dictionary page missing`)
+      // the common encodings: decode only the wanted rows; others: the whole page through hyparquet
+      if ((isDict || (encoding === 'PLAIN' && kind !== 'string'))
+        && readRows(body, header, meta.codec, meta.type, maxDef, isDict ? (kind === 'string' ? null : dictionary) : undefined,
+          from - pageFirst, to - pageFirst, target, from - start)) continue
       const { definitionLevels, dataPage } = header.type === 'DATA_PAGE'
         ? readDataPage(decompressPage(body, header.uncompressed_page_size, meta.codec, compressors),
           /** @type {import('hyparquet').DataPageHeader} */ (header.data_page_header), decoder)
         : readDataPageV2(body, header, decoder)
-      const encoding = header.data_page_header?.encoding ?? header.data_page_header_v2?.encoding
-      const isDict = encoding === 'PLAIN_DICTIONARY' || encoding === 'RLE_DICTIONARY'
-      if (isDict && !dictionary) throw new Error(`parquet column ${name} in ${file.source.name}: dictionary page missing`)
       // values of this page in row order, nulls already in place
       const rows = kind === 'string' ? new Int32Array(numRows).fill(-1)
         : kind === 'int' ? new Int32Array(numRows).fill(INT_NULL) : new Float32Array(numRows).fill(NaN)
@@ -197,14 +206,160 @@ export async function planColumn(file, group, name, rowStart, rowEnd) {
       } else {
         for (let r = 0; r < numRows; r++) rows[r] = map(dataPage[r])
       }
-      const from = Math.max(rowStart, pageFirst)
-      const to = Math.min(rowEnd, row)
-      const target = out.kind === 'string' ? out.codes : out.values
-      target.set(/** @type {any} */ (rows.subarray(from - pageFirst, to - pageFirst)), from - rowStart)
+      target.set(/** @type {any} */ (rows.subarray(from - pageFirst, to - pageFirst)), from - start)
     }
   }
   return out
   }
+}
+
+/**
+ * Decodes rows [from, to) of one data page (v1 or v2) of a flat column into `target` from index
+ * `at`, for dictionary codes and fixed-width PLAIN numbers. A view needs about a tenth of a
+ * 100,000-row page, so levels and values are decoded no further than `to`, and runs before `from`
+ * are skipped, not decoded. Nulls are left as they are in `target`.
+ *
+ * @param {Uint8Array} body the page after its header, as stored
+ * @param {PageHeader} header
+ * @param {import('hyparquet').CompressionCodec} codec
+ * @param {string} type the column's physical type
+ * @param {number} maxDef
+ * @param {ArrayLike<number> | null | undefined} dictionary numbers of a dictionary page; null:
+ *   dictionary codes are the values (strings); undefined: PLAIN values
+ * @param {number} from first row, within the page
+ * @param {number} to end row, within the page
+ * @param {Int32Array | Float32Array} target
+ * @param {number} at where row `from` goes in `target`
+ * @returns {boolean} false when the page needs the general decoder (repetition levels, codes
+ *   wider than 24 bits)
+ */
+function readRows(body, header, codec, type, maxDef, dictionary, from, to, target, at) {
+  const v2 = header.data_page_header_v2
+  /** @type {Uint8Array} */
+  let levels
+  /** @type {Uint8Array} */
+  let data
+  let levelsStart = 0
+  let levelsEnd = 0
+  if (v2) {
+    if (v2.repetition_levels_byte_length) return false
+    levelsEnd = v2.definition_levels_byte_length
+    levels = body
+    const rest = body.subarray(levelsEnd)
+    data = v2.is_compressed === false ? rest : decompressPage(rest, header.uncompressed_page_size - levelsEnd, codec, compressors)
+  } else {
+    data = decompressPage(body, header.uncompressed_page_size, codec, compressors)
+    levels = data
+    if (maxDef) {
+      levelsStart = 4
+      levelsEnd = 4 + (data[0] | data[1] << 8 | data[2] << 16 | data[3] << 24)
+    }
+  }
+  const valuesStart = v2 ? 0 : levelsEnd
+  // which wanted rows have a value, and how many values come before the first wanted row
+  let skip = from
+  let n = to - from
+  /** @type {Uint8Array | undefined} */
+  let defined
+  if (maxDef) {
+    defined = new Uint8Array(to - from)
+    skip = readHybrid(levels, levelsStart, levelsEnd, 32 - Math.clz32(maxDef), from, defined, maxDef)
+    n = 0
+    for (let r = 0; r < defined.length; r++) if (defined[r] === maxDef) n++
+    if (n === defined.length) defined = undefined
+  }
+  /** @type {ArrayLike<number>} */
+  let values
+  if (dictionary !== undefined) {
+    const width = data[valuesStart]
+    if (width > 24) return false
+    const codes = new Int32Array(n)
+    readHybrid(data, valuesStart + 1, data.length, width, skip, codes, -1)
+    if (dictionary) {
+      const mapped = new Float64Array(n)
+      for (let k = 0; k < n; k++) mapped[k] = dictionary[codes[k]]
+      values = mapped
+    } else {
+      values = codes
+    }
+  } else {
+    const size = type === 'DOUBLE' ? 8 : 4
+    const start = data.byteOffset + valuesStart + skip * size
+    const bytes = data.buffer.slice(start, start + n * size) // aligned copy
+    values = type === 'DOUBLE' ? new Float64Array(bytes) : type === 'FLOAT' ? new Float32Array(bytes) : new Int32Array(bytes)
+  }
+  if (!defined) {
+    target.set(values, at)
+  } else {
+    let k = 0
+    for (let r = 0; r < defined.length; r++) if (defined[r] === maxDef) target[at + r] = values[k++]
+  }
+  return true
+}
+
+/**
+ * Decodes values [skip, skip + out.length) of an RLE/bit-packed hybrid stream in
+ * bytes[pos, end) into `out`, and counts the values before `skip` that equal `match`; runs
+ * before `skip` are stepped over, and only decoded when a bit-packed one must be counted.
+ *
+ * @param {Uint8Array} bytes
+ * @param {number} pos
+ * @param {number} end
+ * @param {number} width bits per value, at most 24
+ * @param {number} skip
+ * @param {Uint8Array | Int32Array} out
+ * @param {number} match -1 to count nothing
+ * @returns {number} how many of the first `skip` values equal `match`
+ */
+function readHybrid(bytes, pos, end, width, skip, out, match) {
+  const want = skip + out.length
+  const mask = (1 << width) - 1
+  let seen = 0
+  let matched = 0
+  while (seen < want && pos < end) {
+    let header = 0
+    let shift = 0
+    let b
+    do {
+      b = bytes[pos++]
+      header |= (b & 0x7f) << shift
+      shift += 7
+    } while (b & 0x80)
+    if (header & 1) {
+      // bit-packed: groups of 8 values in `width` bytes
+      const count = (header >>> 1) * 8
+      const before = match < 0 ? seen : Math.min(seen + count, skip)
+      for (let i = seen; i < before; i++) if (bitPacked(bytes, pos, (i - seen) * width, mask) === match) matched++
+      const last = Math.min(seen + count, want)
+      for (let i = Math.max(seen, skip); i < last; i++) out[i - skip] = bitPacked(bytes, pos, (i - seen) * width, mask)
+      pos += (header >>> 1) * width
+      seen += count
+    } else {
+      const count = header >>> 1
+      let value = 0
+      for (let k = 0; k < (width + 7 >> 3); k++) value |= bytes[pos++] << (k * 8)
+      if (value === match) matched += Math.max(0, Math.min(seen + count, skip) - seen)
+      const first = Math.max(seen, skip)
+      const last = Math.min(seen + count, want)
+      if (first < last) out.fill(value, first - skip, last - skip)
+      seen += count
+    }
+  }
+  return matched
+}
+
+/**
+ * The value at `bit` of a bit-packed run starting at `pos` (widths up to 24 bits).
+ *
+ * @param {Uint8Array} bytes
+ * @param {number} pos
+ * @param {number} bit
+ * @param {number} mask
+ * @returns {number}
+ */
+function bitPacked(bytes, pos, bit, mask) {
+  const p = pos + (bit >> 3)
+  return (bytes[p] | bytes[p + 1] << 8 | bytes[p + 2] << 16 | bytes[p + 3] << 24) >>> (bit & 7) & mask
 }
 
 /**
