@@ -59,7 +59,8 @@ export async function readColumnRows(file, group, name, rowStart, rowEnd) {
 /**
  * @typedef {object} ColumnPlan the pages one column read needs, and how to decode them
  * @property {PageRef[]} refs byte ranges to fetch, sorted by offset
- * @property {(buffers: Uint8Array[]) => Column} decode decodes the fetched ranges (same order as refs)
+ * @property {(buffers: Uint8Array[], start?: number, end?: number) => Column} decode decodes rows
+ *   [start, end) (default: all planned rows) from the fetched ranges (same order as refs)
  */
 
 /**
@@ -119,7 +120,7 @@ export async function planColumn(file, group, name, rowStart, rowEnd) {
     pages = [{ offset: chunkStart, size: chunkEnd - chunkStart, firstRow: -1 }]
   }
   const wanted = dictPage ? [dictPage, ...pages] : pages
-  return { refs: wanted, decode: buffers => decodePages(buffers, rowStart, rowEnd) }
+  return { refs: wanted, decode: (buffers, start = rowStart, end = rowEnd) => decodePages(buffers, start, end) }
 
   /**
    * @param {Uint8Array[]} buffers

@@ -234,31 +234,41 @@ async function readGroup(file, group, pairId, variant, runId) {
   const refs = plans.flat().flatMap(p => p.refs)
   const buffers = await fetchMerged(file, refs)
   let next = 0
-  const decoded = plans.map(cols => cols.map(p => p.decode(buffers.slice(next, next += p.refs.length))))
+  const fetched = plans.map(cols => cols.map(p => buffers.slice(next, next += p.refs.length)))
   return ranges.map(([start, end], r) => {
-    const cols = decoded[r]
-    /** @type {Record<string, Column>} */
-    const c = Object.fromEntries(columns.map((n, i) => [n, cols[i]]))
-    const runCol = /** @type {StringColumn | undefined} */ (c.run_id)
+    /** @type {(name: string, from?: number, to?: number) => Column} */
+    const read = (name, from, to) => plans[r][columns.indexOf(name)].decode(fetched[r][columns.indexOf(name)], from, to)
+    const runCol = /** @type {StringColumn | undefined} */ (columns.includes('run_id') ? read('run_id') : undefined)
     const runCode = runCol ? runCol.dict.indexOf(runId) : -1
-    const pair = /** @type {StringColumn} */ (c.pair_id)
-    const vari = /** @type {StringColumn} */ (c.variant)
+    const pair = /** @type {StringColumn} */ (read('pair_id'))
+    const vari = /** @type {StringColumn} */ (read('variant'))
     const pairCode = pair.dict.indexOf(pairId)
     const variantCode = vari.dict.indexOf(variant)
     /** @type {SlabChunk} */
     const out = { layer: [], position: [], text: [], kind: [], row: [], col: [], l2: [], cosine: [] }
     if (pairCode < 0 || variantCode < 0) return out
-    const layer = /** @type {Int32Array} */ (values(c.layer))
-    const pos = /** @type {Int32Array} */ (values(c.token_position))
-    const text = /** @type {StringColumn} */ (c.token_masked)
-    const kind = /** @type {StringColumn} */ (c.token_kind)
-    const prow = /** @type {Int32Array} */ (values(c.patch_row))
-    const pcol = /** @type {Int32Array} */ (values(c.patch_col))
-    const l2 = values(c.l2_distance)
-    const cos = values(c.cosine_distance)
-    for (let i = 0; i < end - start; i++) {
-      if (pair.codes[i] !== pairCode || vari.codes[i] !== variantCode) continue
-      if (runCol && runCol.codes[i] !== runCode) continue
+    // the range spans whole pages, the slab about a tenth of one (rows are sorted by pair and
+    // variant): decode the other columns only from the first to the last matching row
+    const hit = new Uint8Array(end - start)
+    let first = -1
+    let last = -1
+    for (let i = 0; i < hit.length; i++) {
+      if (pair.codes[i] !== pairCode || vari.codes[i] !== variantCode || (runCol && runCol.codes[i] !== runCode)) continue
+      hit[i] = 1
+      if (first < 0) first = i
+      last = i + 1
+    }
+    if (first < 0) return out
+    const layer = /** @type {Int32Array} */ (values(read('layer', start + first, start + last)))
+    const pos = /** @type {Int32Array} */ (values(read('token_position', start + first, start + last)))
+    const text = /** @type {StringColumn} */ (read('token_masked', start + first, start + last))
+    const kind = /** @type {StringColumn} */ (read('token_kind', start + first, start + last))
+    const prow = /** @type {Int32Array} */ (values(read('patch_row', start + first, start + last)))
+    const pcol = /** @type {Int32Array} */ (values(read('patch_col', start + first, start + last)))
+    const l2 = values(read('l2_distance', start + first, start + last))
+    const cos = values(read('cosine_distance', start + first, start + last))
+    for (let i = 0; i < last - first; i++) {
+      if (!hit[first + i]) continue
       if (layer[i] === INT_NULL || pos[i] === INT_NULL) continue
       out.layer.push(layer[i])
       out.position.push(pos[i])
