@@ -157,7 +157,8 @@ async function readSlab(run, step, pairId, variant) {
   let layers = 0
   let positions = 0
   for (const c of chunks) {
-    for (let i = 0; i < c.layer.length; i++) {
+    for (let i = 0; i < c.hit.length; i++) {
+      if (!c.hit[i]) continue
       if (c.layer[i] + 1 > layers) layers = c.layer[i] + 1
       if (c.position[i] + 1 > positions) positions = c.position[i] + 1
     }
@@ -168,7 +169,8 @@ async function readSlab(run, step, pairId, variant) {
   const tokens = new Array(positions)
   let rows = 0
   for (const c of chunks) {
-    for (let i = 0; i < c.layer.length; i++) {
+    for (let i = 0; i < c.hit.length; i++) {
+      if (!c.hit[i]) continue
       const p = c.position[i]
       const k = c.layer[i] * positions + p
       l2[k] = c.l2[i]
@@ -176,8 +178,8 @@ async function readSlab(run, step, pairId, variant) {
       if (!tokens[p]) {
         tokens[p] = {
           position: p,
-          text: c.text[i],
-          kind: c.kind[i],
+          text: c.text.codes[i] < 0 ? '' : c.text.dict[c.text.codes[i]],
+          kind: c.kind.codes[i] < 0 ? '' : c.kind.dict[c.kind.codes[i]],
           row: c.row[i] === INT_NULL ? -1 : c.row[i],
           col: c.col[i] === INT_NULL ? -1 : c.col[i],
         }
@@ -192,15 +194,16 @@ async function readSlab(run, step, pairId, variant) {
 }
 
 /**
- * @typedef {object} SlabChunk rows of one row range that matched
- * @property {number[]} layer
- * @property {number[]} position
- * @property {string[]} text
- * @property {string[]} kind
- * @property {number[]} row
- * @property {number[]} col
- * @property {number[]} l2
- * @property {number[]} cosine
+ * @typedef {object} SlabChunk the rows of one row range from its first to its last match
+ * @property {Uint8Array} hit 1 where the row is one of the slab's (matches, layer and position set)
+ * @property {Int32Array} layer
+ * @property {Int32Array} position
+ * @property {StringColumn} text
+ * @property {StringColumn} kind
+ * @property {Int32Array} row
+ * @property {Int32Array} col
+ * @property {Int32Array | Float32Array} l2
+ * @property {Int32Array | Float32Array} cosine
  */
 
 /**
@@ -235,7 +238,7 @@ async function readGroup(file, group, pairId, variant, runId) {
   const buffers = await fetchMerged(file, refs)
   let next = 0
   const fetched = plans.map(cols => cols.map(p => buffers.slice(next, next += p.refs.length)))
-  return ranges.map(([start, end], r) => {
+  return ranges.flatMap(([start, end], r) => {
     /** @type {(name: string, from?: number, to?: number) => Column} */
     const read = (name, from, to) => plans[r][columns.indexOf(name)].decode(fetched[r][columns.indexOf(name)], from, to)
     const runCol = /** @type {StringColumn | undefined} */ (columns.includes('run_id') ? read('run_id') : undefined)
@@ -244,9 +247,7 @@ async function readGroup(file, group, pairId, variant, runId) {
     const vari = /** @type {StringColumn} */ (read('variant'))
     const pairCode = pair.dict.indexOf(pairId)
     const variantCode = vari.dict.indexOf(variant)
-    /** @type {SlabChunk} */
-    const out = { layer: [], position: [], text: [], kind: [], row: [], col: [], l2: [], cosine: [] }
-    if (pairCode < 0 || variantCode < 0) return out
+    if (pairCode < 0 || variantCode < 0) return []
     // the range spans whole pages, the slab about a tenth of one (rows are sorted by pair and
     // variant): decode the other columns only from the first to the last matching row
     const hit = new Uint8Array(end - start)
@@ -258,28 +259,20 @@ async function readGroup(file, group, pairId, variant, runId) {
       if (first < 0) first = i
       last = i + 1
     }
-    if (first < 0) return out
+    if (first < 0) return []
     const layer = /** @type {Int32Array} */ (values(read('layer', start + first, start + last)))
-    const pos = /** @type {Int32Array} */ (values(read('token_position', start + first, start + last)))
-    const text = /** @type {StringColumn} */ (read('token_masked', start + first, start + last))
-    const kind = /** @type {StringColumn} */ (read('token_kind', start + first, start + last))
-    const prow = /** @type {Int32Array} */ (values(read('patch_row', start + first, start + last)))
-    const pcol = /** @type {Int32Array} */ (values(read('patch_col', start + first, start + last)))
-    const l2 = values(read('l2_distance', start + first, start + last))
-    const cos = values(read('cosine_distance', start + first, start + last))
-    for (let i = 0; i < last - first; i++) {
-      if (!hit[first + i]) continue
-      if (layer[i] === INT_NULL || pos[i] === INT_NULL) continue
-      out.layer.push(layer[i])
-      out.position.push(pos[i])
-      out.text.push(text.codes[i] < 0 ? '' : text.dict[text.codes[i]])
-      out.kind.push(kind.codes[i] < 0 ? '' : kind.dict[kind.codes[i]])
-      out.row.push(prow[i])
-      out.col.push(pcol[i])
-      out.l2.push(l2[i])
-      out.cosine.push(cos[i])
+    const position = /** @type {Int32Array} */ (values(read('token_position', start + first, start + last)))
+    const chunk = {
+      hit: hit.subarray(first, last), layer, position,
+      text: /** @type {StringColumn} */ (read('token_masked', start + first, start + last)),
+      kind: /** @type {StringColumn} */ (read('token_kind', start + first, start + last)),
+      row: /** @type {Int32Array} */ (values(read('patch_row', start + first, start + last))),
+      col: /** @type {Int32Array} */ (values(read('patch_col', start + first, start + last))),
+      l2: values(read('l2_distance', start + first, start + last)),
+      cosine: values(read('cosine_distance', start + first, start + last)),
     }
-    return out
+    for (let i = 0; i < chunk.hit.length; i++) if (layer[i] === INT_NULL || position[i] === INT_NULL) chunk.hit[i] = 0
+    return [chunk]
   })
 }
 
