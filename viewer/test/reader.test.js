@@ -111,6 +111,33 @@ test(`${label}: manifest from a folder listing matches the written manifest`, ()
 })
 }
 
+test('encodings the job does not write (plain strings, delta integers, byte-stream-split floats) decode through hyparquet as hyparquet reads them', async () => {
+  const { parquetWriteBuffer } = await import('hyparquet-writer')
+  const { parquetReadObjects } = await import('hyparquet')
+  const n = 500
+  const buffer = parquetWriteBuffer({
+    codec: 'UNCOMPRESSED',
+    columnData: [
+      { name: 'token_masked', type: 'STRING', encoding: 'PLAIN', data: Array.from({ length: n }, (_, i) => i % 7 === 0 ? null : `tok ${i % 13}`) },
+      { name: 'layer', type: 'INT32', encoding: 'DELTA_BINARY_PACKED', nullable: false, data: Int32Array.from({ length: n }, (_, i) => (i * 37) % 101) },
+      { name: 'l2_distance', type: 'FLOAT', encoding: 'BYTE_STREAM_SPLIT', nullable: false, data: Float32Array.from({ length: n }, (_, i) => i / 7) },
+    ],
+  })
+  const file = await openParquet(bufferSource(buffer, 'other-encodings.parquet'))
+  const rows = await parquetReadObjects({ file: buffer })
+  for (const [s, e] of [[0, n], [123, 130], [n - 1, n]]) {
+    for (const name of ['token_masked', 'layer', 'l2_distance']) {
+      const c = await readColumnRows(file, 0, name, s, e)
+      for (let r = s; r < e; r++) {
+        const got = c.kind === 'string' ? (c.codes[r - s] < 0 ? null : c.dict[c.codes[r - s]]) : c.values[r - s]
+        const want = rows[r][name]
+        if (typeof want === 'number') assert.ok(Math.abs(want - Number(got)) <= 1e-6 * Math.max(1, Math.abs(want)), `${name} row ${r}: ${got} != ${want}`)
+        else assert.equal(got, want, `${name} row ${r}`)
+      }
+    }
+  }
+})
+
 test('intersect keeps the overlap of sorted ranges', () => {
   assert.deepEqual(intersect([[0, 10], [20, 30]], [[5, 25]]), [[5, 10], [20, 25]])
   assert.deepEqual(intersect([[0, 10]], [[10, 20]]), [])
