@@ -8,6 +8,7 @@ import io.maskimpact.testing.Cli;
 import io.maskimpact.testing.FakeBackend;
 import io.maskimpact.testing.FakeModels;
 import io.maskimpact.testing.Pairs;
+import io.maskimpact.testing.SparkTestBase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code --mode resume} then completes it.
  *
  * <p>Not a {@code SparkTestBase}: that base starts {@code local[2]}, where Spark never retries a
- * task. This class starts its own session with the same settings and the CLI joins it.
+ * task. This class starts its own session with the same settings ({@link SparkTestBase#session})
+ * and the CLI joins it.
  */
 class TaskRetryTest {
     private static final String IMPACT_COLUMNS = String.join(", ", OutputSchema.IMPACT_SCHEMA.fieldNames());
@@ -60,20 +62,7 @@ class TaskRetryTest {
 
     @BeforeAll
     static void startSpark() {
-        spark = SparkSession.builder()
-                .master("local[2,2]") // 2 threads, spark.task.maxFailures = 2: one retry per task
-                .appName("mask-impact-retry-test")
-                .config("spark.ui.enabled", "false")
-                .config("spark.ui.showConsoleProgress", "false")
-                .config("spark.sql.shuffle.partitions", "4")
-                .config("spark.default.parallelism", "2")
-                .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-                .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-                .config("spark.sql.parquet.compression.codec", "zstd")
-                .config("spark.hadoop.parquet.compression.codec.zstd.level", "6")
-                .config("spark.hadoop.mapreduce.fileoutputcommitter.algorithm.version", "1")
-                .config("spark.databricks.delta.snapshotPartitions", "2")
-                .getOrCreate();
+        spark = SparkTestBase.session("local[2,2]"); // 2 threads, spark.task.maxFailures = 2: one retry per task
         spark.sparkContext().addSparkListener(new SparkListener() {
             @Override
             public void onTaskEnd(SparkListenerTaskEnd end) {

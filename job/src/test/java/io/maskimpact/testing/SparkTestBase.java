@@ -28,8 +28,16 @@ public abstract class SparkTestBase {
 
     @BeforeAll
     static void startSpark() {
-        spark = SparkSession.builder()
-                .master("local[2]")
+        spark = session("local[2]");
+    }
+
+    /**
+     * @param master e.g. {@code local[2]}, or {@code local[2,2]} for a session that retries a failed task
+     * @return a session with the job's settings (Delta's extension and catalog, ZSTD), joined by the CLI
+     */
+    public static SparkSession session(String master) {
+        return SparkSession.builder()
+                .master(master)
                 .appName("mask-impact-test")
                 .config("spark.ui.enabled", "false")
                 .config("spark.ui.showConsoleProgress", "false")
