@@ -52,34 +52,41 @@ final class DistanceEncodings {
         List<StorageBenchmark.Measurement> results = new ArrayList<>();
         for (Encoding e : ENCODINGS) {
             java.nio.file.Path folder = dir.resolve(e.name().replaceAll("[^A-Za-z]+", "-"));
-            for (int step = 0; step < steps; step++) {
-                write(pairs, step, roundDecimals, new Path(folder.resolve("step-" + step + ".parquet").toUri()), e, hadoop);
-            }
+            write(pairs, steps, roundDecimals, folder, e, hadoop);
             results.add(StorageBenchmark.measure(e.name(), true, new Path(folder.toUri()), hadoop, 0, 0, 0));
         }
         return results;
     }
 
-    private static void write(List<PairResult> pairs, int step, int roundDecimals, Path file, Encoding e,
+    /** One pass over the rows, each into its step's file, like the job's one open file per step. */
+    private static void write(List<PairResult> pairs, int steps, int roundDecimals, java.nio.file.Path folder, Encoding e,
                               Configuration hadoop) throws IOException {
         ZstdCodecReset.clear();
         SimpleGroupFactory groups = new SimpleGroupFactory(SCHEMA);
-        try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(file).withConf(hadoop).withType(SCHEMA)
-                .withWriteMode(org.apache.parquet.hadoop.ParquetFileWriter.Mode.OVERWRITE)
-                .withCompressionCodec(CompressionCodecName.ZSTD)
-                .withPageRowCountLimit(TableWriter.IMPACT_PAGE_ROWS)
-                .withDictionaryEncoding(e.dictionary()).withByteStreamSplitEncoding(e.byteStreamSplit()).build()) {
-            int generationStep = OutputSchema.IMPACT_SCHEMA.fieldIndex(OutputSchema.GENERATION_STEP);
-            int l2 = OutputSchema.IMPACT_SCHEMA.fieldIndex(OutputSchema.L2_DISTANCE);
-            int cosine = OutputSchema.IMPACT_SCHEMA.fieldIndex(OutputSchema.COSINE_DISTANCE);
+        int generationStep = OutputSchema.IMPACT_SCHEMA.fieldIndex(OutputSchema.GENERATION_STEP);
+        int l2 = OutputSchema.IMPACT_SCHEMA.fieldIndex(OutputSchema.L2_DISTANCE);
+        int cosine = OutputSchema.IMPACT_SCHEMA.fieldIndex(OutputSchema.COSINE_DISTANCE);
+        List<ParquetWriter<Group>> writers = new ArrayList<>();
+        try {
+            for (int step = 0; step < steps; step++) {
+                writers.add(ExampleParquetWriter.builder(new Path(folder.resolve("step-" + step + ".parquet").toUri()))
+                        .withConf(hadoop).withType(SCHEMA)
+                        .withWriteMode(org.apache.parquet.hadoop.ParquetFileWriter.Mode.OVERWRITE)
+                        .withCompressionCodec(CompressionCodecName.ZSTD)
+                        .withPageRowCountLimit(TableWriter.IMPACT_PAGE_ROWS)
+                        .withDictionaryEncoding(e.dictionary()).withByteStreamSplitEncoding(e.byteStreamSplit()).build());
+            }
             for (PairResult pair : pairs) {
                 for (java.util.Iterator<InternalRow> rows = TableRows.impact("bench", pair, roundDecimals); rows.hasNext(); ) {
                     InternalRow row = rows.next();
-                    if (row.getInt(generationStep) == step) {
-                        writer.write(groups.newGroup().append(OutputSchema.L2_DISTANCE, row.getFloat(l2))
-                                .append(OutputSchema.COSINE_DISTANCE, row.getFloat(cosine)));
-                    }
+                    writers.get(row.getInt(generationStep)).write(groups.newGroup()
+                            .append(OutputSchema.L2_DISTANCE, row.getFloat(l2))
+                            .append(OutputSchema.COSINE_DISTANCE, row.getFloat(cosine)));
                 }
+            }
+        } finally {
+            for (ParquetWriter<Group> w : writers) {
+                w.close();
             }
         }
     }
