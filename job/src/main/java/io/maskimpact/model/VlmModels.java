@@ -3,6 +3,7 @@ package io.maskimpact.model;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import io.maskimpact.model.hf.HfConfig;
 import io.maskimpact.model.llava.LlavaModel;
 
 import java.nio.file.Files;

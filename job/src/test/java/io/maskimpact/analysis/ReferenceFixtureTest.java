@@ -9,7 +9,7 @@ import io.maskimpact.model.DecoderSession;
 import io.maskimpact.model.LayerTrace;
 import io.maskimpact.model.PreparedPrompt;
 import io.maskimpact.model.TinyModels;
-import io.maskimpact.model.WeightStore;
+import io.maskimpact.model.hf.WeightStore;
 import io.maskimpact.model.llava.LlavaModel;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

@@ -7,7 +7,7 @@ import io.maskimpact.model.DecoderSession;
 import io.maskimpact.model.DecoderShape;
 import io.maskimpact.model.Indexes;
 import io.maskimpact.model.ModelLoadException;
-import io.maskimpact.model.WeightStore;
+import io.maskimpact.model.hf.WeightStore;
 
 import java.util.ArrayList;
 import java.util.List;

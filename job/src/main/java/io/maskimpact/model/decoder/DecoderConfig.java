@@ -1,7 +1,7 @@
 package io.maskimpact.model.decoder;
 
 import io.maskimpact.model.DecoderShape;
-import io.maskimpact.model.HfConfig;
+import io.maskimpact.model.hf.HfConfig;
 import io.maskimpact.model.ModelLoadException;
 
 import java.util.Set;

@@ -1,6 +1,6 @@
 package io.maskimpact.model.llava;
 
-import io.maskimpact.model.HfConfig;
+import io.maskimpact.model.hf.HfConfig;
 import io.maskimpact.model.ModelLoadException;
 import io.maskimpact.model.decoder.DecoderConfig;
 import io.maskimpact.model.vision.VisionConfig;

@@ -1,6 +1,6 @@
 package io.maskimpact.model.vision;
 
-import io.maskimpact.model.HfConfig;
+import io.maskimpact.model.hf.HfConfig;
 import io.maskimpact.model.ModelLoadException;
 
 import java.util.Set;

@@ -7,7 +7,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.LayerNorm;
 import io.maskimpact.model.ModelLoadException;
-import io.maskimpact.model.WeightStore;
+import io.maskimpact.model.hf.WeightStore;
 
 import java.util.ArrayList;
 import java.util.List;

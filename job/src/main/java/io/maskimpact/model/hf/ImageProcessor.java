@@ -1,4 +1,6 @@
-package io.maskimpact.model;
+package io.maskimpact.model.hf;
+
+import io.maskimpact.model.ModelLoadException;
 
 import ai.djl.modality.cv.Image;
 import ai.djl.modality.cv.ImageFactory;

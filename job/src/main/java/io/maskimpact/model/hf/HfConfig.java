@@ -1,4 +1,6 @@
-package io.maskimpact.model;
+package io.maskimpact.model.hf;
+
+import io.maskimpact.model.ModelLoadException;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;

@@ -1,4 +1,5 @@
-package io.maskimpact.model;
+package io.maskimpact.model.hf;
+
 
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
