@@ -10,8 +10,8 @@ import io.maskimpact.analysis.PairRequest;
 import io.maskimpact.analysis.StepImpact;
 import io.maskimpact.analysis.VariantSet;
 import io.maskimpact.model.ModelLoadException;
-import io.maskimpact.model.VlmModel;
-import io.maskimpact.model.VlmModels;
+import io.maskimpact.model.Vlm;
+import io.maskimpact.family.Families;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,7 +58,7 @@ public final class EngineBenchmark {
      * @return the measurement
      */
     public static Result run(Path modelDir, int pairs, int maxNewTokens) throws ModelLoadException, PairException {
-        try (VlmModel model = VlmModels.load(modelDir, "cpu")) {
+        try (Vlm model = Families.load(modelDir, "cpu")) {
             AnalysisOptions exact = new AnalysisOptions(MaskMode.BOTH, maxNewTokens, VariantSet.DEFAULT, Algorithm.EXACT, false);
             List<PairRequest> requests = CostBenchmark.requests(pairs + 1, maxNewTokens);   // + 1 warm-up pair
             List<PairImpact> exactOut = new ArrayList<>();

@@ -1,6 +1,5 @@
 package io.maskimpact.input;
 
-import io.maskimpact.analysis.PairException;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -26,7 +25,7 @@ import org.apache.hadoop.fs.Path;
  * Reads an image through Hadoop's FileSystem ({@code file:}, {@code hdfs:}, {@code s3a:} alike)
  * and decodes it into an 8-bit RGB {@link BufferedImage}.
  *
- * <p>Every failure is a {@link PairException} with stage {@code image} and one line that says
+ * <p>Every failure is a {@link InputRejection} with stage {@code image} and one line that says
  * what is wrong: file not found, empty, larger than {@code maxBytes}, not an image, corrupt or
  * truncated (including decoder warnings such as a JPEG's premature end, which ImageIO otherwise
  * only reports on the side). Memory stays bounded: files over {@code maxBytes} are rejected
@@ -77,9 +76,9 @@ public final class ImageLoader {
      * @param pairId the pair, for messages
      * @param uri the image's absolute URI
      * @return the image as {@link BufferedImage#TYPE_INT_RGB}
-     * @throws PairException with stage {@code image} when it cannot be read or decoded
+     * @throws InputRejection with stage {@code image} when it cannot be read or decoded
      */
-    public BufferedImage load(String pairId, String uri) throws PairException {
+    public BufferedImage load(String pairId, String uri) throws InputRejection {
         return read(pairId, uri).image();
     }
 
@@ -87,9 +86,9 @@ public final class ImageLoader {
      * @param pairId the pair, for messages
      * @param uri the image's absolute URI
      * @return the decoded image with the file's bytes
-     * @throws PairException with stage {@code image} when it cannot be read or decoded
+     * @throws InputRejection with stage {@code image} when it cannot be read or decoded
      */
-    public Decoded read(String pairId, String uri) throws PairException {
+    public Decoded read(String pairId, String uri) throws InputRejection {
         byte[] bytes = readBytes(pairId, uri);
         // the bytes are in memory already: ImageIO's own stream for them would copy them to a temp file
         try (ImageInputStream iis = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
@@ -125,7 +124,7 @@ public final class ImageLoader {
             } finally {
                 reader.dispose();
             }
-        } catch (PairException e) {
+        } catch (InputRejection e) {
             throw e;
         } catch (IOException | RuntimeException e) {
             // ImageIO reports truncation as IIOException, EOFException or, for some PNGs, runtime exceptions
@@ -133,7 +132,7 @@ public final class ImageLoader {
         }
     }
 
-    private byte[] readBytes(String pairId, String uri) throws PairException {
+    private byte[] readBytes(String pairId, String uri) throws InputRejection {
         Path path = new Path(uri);
         try {
             FileSystem fs = path.getFileSystem(conf);

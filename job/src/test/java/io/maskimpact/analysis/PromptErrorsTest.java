@@ -1,7 +1,7 @@
 package io.maskimpact.analysis;
 
-import io.maskimpact.model.TinyModels;
-import io.maskimpact.model.VlmModel;
+import io.maskimpact.family.TinyModels;
+import io.maskimpact.model.Vlm;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,7 +17,7 @@ class PromptErrorsTest {
 
     @Test
     void questionLongerThanTheContextIsAPromptError() {
-        VlmModel model = TinyModels.get(TinyModels.LLAVA);
+        Vlm model = TinyModels.get(TinyModels.LLAVA);
         ImpactAnalyzer analyzer = new ImpactAnalyzer(model, AnalysisOptions.defaults());
         String longQuestion = "what colour is the circle ".repeat(60).strip() + "?";   // ~300 tokens > 256 positions
         assertThatThrownBy(() -> analyzer.analyze(withQuestion(longQuestion, 3)))

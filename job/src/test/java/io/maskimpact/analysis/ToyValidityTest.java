@@ -1,8 +1,8 @@
 package io.maskimpact.analysis;
 
-import io.maskimpact.model.TinyModels;
+import io.maskimpact.family.TinyModels;
 import io.maskimpact.model.TokenInfo;
-import io.maskimpact.model.VlmModel;
+import io.maskimpact.model.Vlm;
 import io.maskimpact.toy.ToyData;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +25,7 @@ class ToyValidityTest {
 
     @Test
     void groundTruthCellIsInTopThreeVisionTokens() throws PairException {
-        VlmModel model = TinyModels.get(TinyModels.LLAVA);
+        Vlm model = TinyModels.get(TinyModels.LLAVA);
         ImpactAnalyzer analyzer = new ImpactAnalyzer(model,
                 new AnalysisOptions(MaskMode.VISION, 4, VariantSet.parse("attn"), Algorithm.EXACT, false));
         int hits = 0;

@@ -1,5 +1,6 @@
-package io.maskimpact.model;
+package io.maskimpact.family;
 
+import io.maskimpact.model.ModelLoadException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +21,7 @@ class ModelLoadErrorsTest {
 
     @Test
     void missingDirectory() {
-        assertThatThrownBy(() -> VlmModels.load(temp.resolve("nope"), "cpu"))
+        assertThatThrownBy(() -> Families.load(temp.resolve("nope"), "cpu"))
                 .isInstanceOf(ModelLoadException.class).hasMessageContaining("is not a directory").hasMessageContaining("--model");
     }
 
@@ -28,7 +29,7 @@ class ModelLoadErrorsTest {
     void missingConfig() throws IOException {
         Path dir = copyOfTinyModel();
         Files.delete(dir.resolve("config.json"));
-        assertThatThrownBy(() -> VlmModels.load(dir, "cpu"))
+        assertThatThrownBy(() -> Families.load(dir, "cpu"))
                 .isInstanceOf(ModelLoadException.class).hasMessageContaining("config.json is missing");
     }
 
@@ -36,7 +37,7 @@ class ModelLoadErrorsTest {
     void unsupportedModelType() throws IOException {
         Path dir = copyOfTinyModel();
         TinyModels.editConfig(dir, "\"model_type\": \"llava\"", "\"model_type\": \"mllama\"");
-        assertThatThrownBy(() -> VlmModels.load(dir, "cpu"))
+        assertThatThrownBy(() -> Families.load(dir, "cpu"))
                 .isInstanceOf(ModelLoadException.class).hasMessageContaining("model_type 'mllama'").hasMessageContaining("supported: llava");
     }
 
@@ -44,7 +45,7 @@ class ModelLoadErrorsTest {
     void weightsDisagreeWithConfig() throws IOException {
         Path dir = copyOfTinyModel();
         TinyModels.editConfig(dir, "\"intermediate_size\": 128", "\"intermediate_size\": 96");
-        assertThatThrownBy(() -> VlmModels.load(dir, "cpu"))
+        assertThatThrownBy(() -> Families.load(dir, "cpu"))
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("has shape").hasMessageContaining("expected").hasMessageContaining("model.safetensors");
     }
@@ -53,7 +54,7 @@ class ModelLoadErrorsTest {
     void missingWeights() throws IOException {
         Path dir = copyOfTinyModel();
         Files.delete(dir.resolve("model.safetensors"));
-        assertThatThrownBy(() -> VlmModels.load(dir, "cpu"))
+        assertThatThrownBy(() -> Families.load(dir, "cpu"))
                 .isInstanceOf(ModelLoadException.class).hasMessageContaining("no *.safetensors weights");
     }
 
@@ -61,7 +62,7 @@ class ModelLoadErrorsTest {
     void missingTokenizer() throws IOException {
         Path dir = copyOfTinyModel();
         Files.delete(dir.resolve("tokenizer.json"));
-        assertThatThrownBy(() -> VlmModels.load(dir, "cpu"))
+        assertThatThrownBy(() -> Families.load(dir, "cpu"))
                 .isInstanceOf(ModelLoadException.class).hasMessageContaining("tokenizer.json is missing");
     }
 
@@ -69,7 +70,7 @@ class ModelLoadErrorsTest {
     void truncatedWeights() throws IOException {
         Path dir = copyOfTinyModel();
         Files.write(dir.resolve("model.safetensors"), new byte[] {1, 2, 3});
-        assertThatThrownBy(() -> VlmModels.load(dir, "cpu"))
+        assertThatThrownBy(() -> Families.load(dir, "cpu"))
                 .isInstanceOf(ModelLoadException.class).hasMessageContaining("safetensors");
     }
 }

@@ -1,9 +1,9 @@
-package io.maskimpact.model.llava;
+package io.maskimpact.family.llava;
 
 import io.maskimpact.model.hf.HfConfig;
 import io.maskimpact.model.ModelLoadException;
-import io.maskimpact.model.decoder.DecoderConfig;
-import io.maskimpact.model.vision.VisionConfig;
+import io.maskimpact.model.nn.TextConfig;
+import io.maskimpact.model.nn.VitConfig;
 
 /**
  * A LLaVA config.json: vision tower, projector and text decoder, and how they connect.
@@ -13,18 +13,19 @@ import io.maskimpact.model.vision.VisionConfig;
  * @param imageTokenId the placeholder token expanded to one token per image feature
  * @param featureLayerIndex index into the tower's hidden states (0 = embeddings) whose output is used
  * @param dropFirstFeature strategy {@code default}: drop the first feature (CLIP's class token)
- * @param projectorAct projector activation ({@code gelu})
+ * @param projectorAct projector activation
+ * @param projectorBias whether the projector's linear layers have biases
  */
-public record LlavaConfig(VisionConfig vision, DecoderConfig text, int imageTokenId, int featureLayerIndex,
-                          boolean dropFirstFeature, String projectorAct) {
+public record LlavaConfig(VitConfig vision, TextConfig text, int imageTokenId, int featureLayerIndex,
+                          boolean dropFirstFeature, String projectorAct, boolean projectorBias) {
 
     /**
      * @param config the parsed config.json
      * @return the config
      */
     public static LlavaConfig from(HfConfig config) throws ModelLoadException {
-        VisionConfig vision = VisionConfig.from(config.child("vision_config"));
-        DecoderConfig text = DecoderConfig.from(config.child("text_config"), config.boolValue("tie_word_embeddings", false));
+        VitConfig vision = VitConfig.from(config.child("vision_config"));
+        TextConfig text = TextConfig.from(config.child("text_config"), config.boolValue("tie_word_embeddings", false));
         int imageToken = config.has("image_token_index") ? config.intValue("image_token_index") : config.intValue("image_token_id");
         if (config.has("vision_feature_layer") && !config.json().get("vision_feature_layer").isJsonPrimitive()) {
             throw new ModelLoadException("Cannot load model: a list vision_feature_layer in " + config + " is not supported (use one layer)");
@@ -41,10 +42,8 @@ public record LlavaConfig(VisionConfig vision, DecoderConfig text, int imageToke
                     + " is not supported (supported: default, full)");
         }
         String act = config.optString("projector_hidden_act").orElse("gelu");
-        if (!act.equals("gelu")) {
-            throw new ModelLoadException("Cannot load model: projector_hidden_act '" + act + "' in " + config + " is not supported (supported: gelu)");
-        }
-        return new LlavaConfig(vision, text, imageToken, index, strategy.equals("default"), act);
+        return new LlavaConfig(vision, text, imageToken, index, strategy.equals("default"), act,
+                config.boolValue("multimodal_projector_bias", true));
     }
 
     /** @return image features per image, i.e. image tokens in the prompt */

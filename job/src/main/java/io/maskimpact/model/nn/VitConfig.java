@@ -1,9 +1,8 @@
-package io.maskimpact.model.vision;
+package io.maskimpact.model.nn;
 
 import io.maskimpact.model.hf.HfConfig;
 import io.maskimpact.model.ModelLoadException;
 
-import java.util.Set;
 
 /**
  * A ViT vision tower's hyperparameters from a {@code vision_config}
@@ -20,16 +19,14 @@ import java.util.Set;
  * @param hiddenAct MLP activation
  * @param layerNormEps LayerNorm epsilon
  */
-public record VisionConfig(String modelType, int hiddenSize, int intermediateSize, int numLayers, int numHeads,
+public record VitConfig(String modelType, int hiddenSize, int intermediateSize, int numLayers, int numHeads,
                            int imageSize, int patchSize, int numChannels, String hiddenAct, float layerNormEps) {
-
-    static final Set<String> ACTIVATIONS = Set.of("quick_gelu", "gelu", "gelu_pytorch_tanh");
 
     /**
      * @param vision the vision_config object
      * @return the config
      */
-    public static VisionConfig from(HfConfig vision) throws ModelLoadException {
+    public static VitConfig from(HfConfig vision) throws ModelLoadException {
         String type = vision.optString("model_type").orElse("clip_vision_model");
         if (!type.equals("clip_vision_model") && !type.equals("siglip_vision_model")) {
             throw new ModelLoadException("Cannot load model: vision model_type '" + type + "' in " + vision
@@ -37,17 +34,14 @@ public record VisionConfig(String modelType, int hiddenSize, int intermediateSiz
         }
         boolean clip = type.equals("clip_vision_model");
         String act = vision.optString("hidden_act").orElse(clip ? "quick_gelu" : "gelu_pytorch_tanh");
-        if (!ACTIVATIONS.contains(act)) {
-            throw new ModelLoadException("Cannot load model: vision hidden_act '" + act + "' in " + vision
-                    + " is not supported (supported: " + String.join(", ", ACTIVATIONS) + ")");
-        }
+        Activations.of(act, vision + "#hidden_act");   // fails here, at load, when unknown
         int imageSize = vision.intValue("image_size");
         int patchSize = vision.intValue("patch_size");
         if (imageSize % patchSize != 0) {
             throw new ModelLoadException("Cannot load model: image_size " + imageSize + " is not a multiple of patch_size "
                     + patchSize + " in " + vision);
         }
-        return new VisionConfig(type, vision.intValue("hidden_size"), vision.intValue("intermediate_size"),
+        return new VitConfig(type, vision.intValue("hidden_size"), vision.intValue("intermediate_size"),
                 vision.intValue("num_hidden_layers"), vision.intValue("num_attention_heads"), imageSize, patchSize,
                 vision.intValue("num_channels", 3), act, (float) vision.doubleValue("layer_norm_eps", clip ? 1e-5 : 1e-6));
     }

@@ -1,6 +1,8 @@
-package io.maskimpact.model;
+package io.maskimpact.family;
 
 import io.maskimpact.analysis.MaskMode;
+import io.maskimpact.model.ModelLoadException;
+import io.maskimpact.model.Vlm;
 import io.maskimpact.analysis.PairRequest;
 import io.maskimpact.toy.ToyData;
 
@@ -27,7 +29,7 @@ public final class TinyModels {
     /** Both families of weight layout. */
     public static final List<String> ALL = List.of(LLAVA, QWEN2_SIGLIP);
 
-    private static final Map<String, VlmModel> LOADED = new ConcurrentHashMap<>();
+    private static final Map<String, Vlm> LOADED = new ConcurrentHashMap<>();
 
     private TinyModels() {
     }
@@ -78,10 +80,10 @@ public final class TinyModels {
      * @param name a model directory name under models/
      * @return the model, loaded on CPU once per JVM and never closed (the JVM ends with the tests)
      */
-    public static VlmModel get(String name) {
+    public static Vlm get(String name) {
         return LOADED.computeIfAbsent(name, n -> {
             try {
-                return VlmModels.load(modelsDir().resolve(n), "cpu");
+                return Families.load(modelsDir().resolve(n), "cpu");
             } catch (ModelLoadException e) {
                 throw new IllegalStateException(e);
             }
