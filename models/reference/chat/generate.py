@@ -13,7 +13,7 @@ Run with /tmp/hfref/bin/python (transformers 5.17.0, jinja2 3.1.x):
   python models/reference/chat/generate.py           # rewrite the goldens
   python models/reference/chat/generate.py --check   # render into a temp folder, compare, exit 1 on a difference
 
-Deterministic: no dates, no randomness; JSON written with sorted keys.
+Deterministic: no dates, no randomness; JSON keeps insertion order (probe variables are dicts whose order matters).
 """
 
 import argparse
@@ -237,7 +237,7 @@ def generate(out: Path):
 
 
 def write_json(path, value):
-    path.write_text(json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(value, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 def main():
