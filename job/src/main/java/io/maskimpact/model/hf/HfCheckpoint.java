@@ -87,14 +87,19 @@ public final class HfCheckpoint {
      * The chat template with the special tokens transformers passes to it.
      *
      * @return the template of chat_template.jinja, chat_template.json or tokenizer_config.json
-     * @throws ModelLoadException when there is none
+     * @throws ModelLoadException when there is none, or it uses what the renderer cannot render exactly
      */
     public ChatTemplate chatTemplate() throws ModelLoadException {
         Map<String, Object> specials = new HashMap<>();
         for (String key : List.of("bos_token", "eos_token", "pad_token", "unk_token")) {
             specialToken(key).ifPresent(v -> specials.put(key, v));
         }
-        return new ChatTemplate(chatTemplateSource(), specials);
+        try {
+            return new ChatTemplate(chatTemplateSource(), specials);
+        } catch (IllegalArgumentException e) {
+            throw new ModelLoadException("Cannot load model: the chat template of " + dir + " cannot be rendered exactly as"
+                    + " transformers renders it (" + e.getMessage() + ")", e);
+        }
     }
 
     // Newer checkpoints keep the template in chat_template.jinja or chat_template.json.
