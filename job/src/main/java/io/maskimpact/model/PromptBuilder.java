@@ -1,5 +1,6 @@
 package io.maskimpact.model;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
 import java.awt.image.BufferedImage;
@@ -19,4 +20,14 @@ public interface PromptBuilder {
      * @throws PromptException when no valid prompt can be built for this pair
      */
     PreparedPrompt prepare(BufferedImage image, String question, NDManager pair) throws PromptException;
+
+    /**
+     * The image as the model's vision tower receives it: what transformers' processor returns as
+     * {@code pixel_values} for this image (its shape is the family's). For parity checks.
+     *
+     * @param image the decoded image, any size
+     * @param manager owner of the result
+     * @return the pixel values
+     */
+    NDArray pixelValues(BufferedImage image, NDManager manager);
 }

@@ -81,7 +81,7 @@ final class LlavaPrompts implements PromptBuilder {
             tokens.add(TokenInfo.plain(ids[i], tokenizer.tokenText(ids[i]), inQuestion ? TokenKind.TEXT : TokenKind.SPECIAL));
         }
 
-        NDArray features = vision.encode(processor.process(image, pair));                  // (N, C)
+        NDArray features = vision.encode(pixelValues(image, pair));                        // (N, C)
         if (config.dropFirstFeature()) {
             features = features.get("1:");
         }
@@ -92,6 +92,11 @@ final class LlavaPrompts implements PromptBuilder {
         ImageRegion region = new ImageRegion(0, ImageRegion.Kind.IMAGE, grid, grid, imageAt,
                 processor.box(image.getWidth(), image.getHeight()));
         return PreparedPrompt.causal(tokens, List.of(region), embeddings);
+    }
+
+    @Override
+    public NDArray pixelValues(BufferedImage image, NDManager manager) {
+        return processor.process(image, manager);                                          // (1, 3, H, W)
     }
 
     /** @return the position of the one image placeholder */
