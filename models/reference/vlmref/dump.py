@@ -110,21 +110,16 @@ def blocked_masks(base_mask, seq_len):
     return masks
 
 
-def causal_mask(seq_len, dtype):
-    lowest = torch.finfo(dtype).min
-    future = torch.arange(seq_len)[None, :] > torch.arange(seq_len)[:, None]
-    return torch.zeros(1, 1, seq_len, seq_len, dtype=dtype).masked_fill(future, lowest)
-
-
 def layer_rows(layer, call, num_heads):
     """Re-runs one decoder layer from its captured call, B = S + 1 times in one batch (baseline + one blocked key
     column each), and returns the rows of every variant for every key position: l2 and cosine, (S, NV)."""
     args, kwargs = call
     hidden = args[0] if args else kwargs.pop("hidden_states")             # (1, S, d)
     seq_len = hidden.shape[1]
-    base_mask = kwargs.get("attention_mask")
+    base_mask = kwargs.get("attention_mask")                              # (1, 1, S, S) with eager attention
     if not (torch.is_tensor(base_mask) and base_mask.dim() == 4 and base_mask.is_floating_point()):
-        base_mask = causal_mask(seq_len, hidden.dtype)                    # sdpa-style None/bool: rebuild causal
+        raise SystemExit("reference harness: decoder layer got attention_mask %r, expected the 4-D float mask of "
+                         "eager attention" % (type(base_mask).__name__,))
     kwargs = dict(kwargs, attention_mask=blocked_masks(base_mask, seq_len))   # (B, 1, S, S)
     batch = hidden.expand(seq_len + 1, -1, -1)                            # (B, S, d)
 

@@ -205,7 +205,19 @@ def rewrite_4x(src_dir, out_dir):
         common.write_json(os.path.join(out_dir, "chat_template.json"), {"chat_template": f.read()})
     for name in ("generation_config.json", "tokenizer.json", "tokenizer_config.json"):
         shutil.copyfile(os.path.join(src_dir, name), os.path.join(out_dir, name))
+    with open(os.path.join(out_dir, "README.md"), "w", encoding="utf-8") as f:
+        f.write(COPY_4X_README % os.path.basename(os.path.normpath(src_dir)))
     return out_dir
+
+
+COPY_4X_README = """# A 4.x-layout copy of %s
+
+Written by `models/reference/vlmref/families/llava.py: rewrite_4x` (transformers 4.x cannot be installed here), not
+by `save_pretrained`: the same tensor bytes, with the vision tower under `vision_tower.vision_model.*`; top-level
+`rope_theta`/`rope_scaling` in `text_config` instead of `rope_parameters`; `torch_dtype` instead of `dtype`; the
+image processor settings in `preprocessor_config.json`; the chat template in `chat_template.json`. transformers 5.17
+loads it and gives bit-identical logits (checked by `harness.py build`); its reference dump is its source's.
+"""
 
 
 # ---------------------------------------------------------------------------------------------------------
