@@ -44,7 +44,9 @@ def seed_everything(seed):
 
 
 def repo_relative(path):
-    return os.path.relpath(os.path.abspath(path), REPO).replace(os.sep, "/")
+    """The path relative to the repository root, or absolute when it lies outside (a temp folder)."""
+    rel = os.path.relpath(os.path.abspath(path), REPO)
+    return os.path.abspath(path) if rel.startswith("..") else rel.replace(os.sep, "/")
 
 
 def generator_info(script, seed):

@@ -19,7 +19,6 @@ import os
 
 import torch
 import torch.nn.functional as F
-from PIL import Image
 from safetensors.torch import save_file
 from transformers import AutoModelForImageTextToText, AutoProcessor
 

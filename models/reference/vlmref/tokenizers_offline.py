@@ -10,7 +10,7 @@ the transformers tokenizer class each family uses (so that `save_pretrained` wri
 
 import json
 
-from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
+from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
 from transformers import LlamaTokenizer, PreTrainedTokenizerFast, Qwen2Tokenizer
 from transformers.models.qwen2.tokenization_qwen2 import PRETOKENIZE_REGEX
 
@@ -72,7 +72,7 @@ def qwen2_tokenizer(vocab_size, repeat=20):
     bpe = Tokenizer(models.BPE())
     bpe.normalizer = normalizers.NFC()
     bpe.pre_tokenizer = pre_tokenizers.Sequence([
-        pre_tokenizers.Split(PRETOKENIZE_REGEX_OBJ, behavior="isolated", invert=False),
+        pre_tokenizers.Split(Regex(PRETOKENIZE_REGEX), behavior="isolated", invert=False),
         pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False)])
     bpe.train_from_iterator(CORPUS_LINES * repeat, trainers.BpeTrainer(
         vocab_size=vocab_size, initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False,
@@ -83,12 +83,6 @@ def qwen2_tokenizer(vocab_size, repeat=20):
                          unk_token=None, extra_special_tokens={"image_token": IMAGE_TOKEN})
     tok.add_tokens(added, special_tokens=True)
     return tok
-
-
-# The regex object once (tokenizers.Regex is immutable)
-from tokenizers import Regex  # noqa: E402
-
-PRETOKENIZE_REGEX_OBJ = Regex(PRETOKENIZE_REGEX)
 
 # ---------------------------------------------------------------------------------------------------------
 # The toy task's WordLevel tokenizer (kept from the first generator: the trained tiny-llava depends on its ids)
