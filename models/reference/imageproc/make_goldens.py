@@ -5,6 +5,8 @@ Writes job/src/test/resources/imageproc/:
   resample/cases.json + resample/pixels.bin.gz   PIL Image.resize of random L and RGB images, every filter,
                                                  many sizes and aspect ratios, up and down
   images/*.png, images/*.jpg                      awkward inputs (grey, palette, alpha, 16-bit, JPEG, EXIF)
+  orientation/cases.json + orientation/pixels.bin.gz
+                                                 PIL's exif_transpose for each EXIF orientation
   images/decoded.json + images/decoded.bin.gz     each input as transformers.image_utils.load_image gives it
                                                  (EXIF transpose, then PIL convert("RGB"))
   processors/<name>/{preprocessor,processor}_config.json, expected.json, pixel_values.bin.gz
@@ -31,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 import PIL
+import PIL.ImageOps
 import transformers
 from PIL import Image
 from transformers.image_utils import load_image
@@ -213,6 +216,8 @@ def write_inputs(folder: Path):
     save(photo, folder / "photo-444-q95.jpg", format="JPEG", quality=95, subsampling=0)
     save(photo, folder / "photo-progressive.jpg", format="JPEG", quality=85, progressive=True)
     save(photo, folder / "photo-exif6.jpg", format="JPEG", quality=90, exif=exif_with_orientation(6))
+    save(Image.fromarray(photo_like(rng, 77, 101, 3)), folder / "photo-422-q60-101x77.jpg", format="JPEG",
+         quality=60, subsampling=1)
     save(Image.fromarray(photo_like(rng, 40, 56, 1), "L"), folder / "grey-q90.jpg", format="JPEG", quality=90)
     save(photo.convert("CMYK"), folder / "cmyk-q90.jpg", format="JPEG", quality=90)
     return ["rgb-100x73.png", "rgb-37x23.png", "rgb-wide-120x40.png", "rgb-tall-9x70.png", "grey-19x41.png",
@@ -241,6 +246,24 @@ def decoded_goldens(folder: Path):
         images[path.name] = {"pilMode": mode, "width": rgb.width, "height": rgb.height, "pixels": blob.add(pixels)}
     write_json(folder / "decoded.json", {"versions": VERSIONS, "images": images})
     blob.write(folder / "decoded.bin.gz")
+
+
+def orientation_goldens(out: Path):
+    """PIL's exif_transpose of one small image for each EXIF orientation (PNG here; only the pixels matter)."""
+    rng = np.random.default_rng(8)
+    pixels = noise(rng, 3, 5, 3)
+    blob = Blob()
+    cases = [{"orientation": 1, "width": 5, "height": 3, "pixels": blob.add(pixels)}]
+    for orientation in range(2, 9):
+        image = Image.fromarray(pixels)
+        exif = image.getexif()
+        exif[0x0112] = orientation
+        image.info["exif"] = exif.tobytes()
+        upright = PIL.ImageOps.exif_transpose(image)
+        cases.append({"orientation": orientation, "width": upright.width, "height": upright.height,
+                      "pixels": blob.add(np.asarray(upright))})
+    write_json(out / "orientation/cases.json", {"versions": VERSIONS, "cases": cases})
+    blob.write(out / "orientation/pixels.bin.gz")
 
 
 # ---------------------------------------------------------------------------------------------- processors
@@ -335,6 +358,7 @@ def processor_goldens(out: Path, inputs: Path, names):
 
 def generate(out: Path):
     resample_goldens(out)
+    orientation_goldens(out)
     names = write_inputs(out / "images")
     decoded_goldens(out / "images")
     processor_goldens(out, out / "images", names)
