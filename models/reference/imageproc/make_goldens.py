@@ -5,6 +5,7 @@ Writes job/src/test/resources/imageproc/:
   resample/cases.json + resample/pixels.bin.gz   PIL Image.resize of random L and RGB images, every filter,
                                                  many sizes and aspect ratios, up and down
   images/*.png, images/*.jpg                      awkward inputs (grey, palette, alpha, 16-bit, JPEG, EXIF)
+  sizes.json                                      output sizes by transformers' own size functions
   orientation/cases.json + orientation/pixels.bin.gz
                                                  PIL's exif_transpose for each EXIF orientation
   images/decoded.json + images/decoded.bin.gz     each input as transformers.image_utils.load_image gives it
@@ -266,6 +267,55 @@ def orientation_goldens(out: Path):
     blob.write(out / "orientation/pixels.bin.gz")
 
 
+def size_goldens(out: Path):
+    """Output sizes by transformers' own functions, over random and extreme input sizes."""
+    from transformers.image_transforms import get_resize_output_image_size, get_size_with_aspect_ratio
+    from transformers.image_utils import SizeDict, get_image_size_for_max_height_width
+    from transformers.models.idefics3 import image_processing_pil_idefics3 as idefics3
+    from transformers.models.qwen2_vl.image_processing_pil_qwen2_vl import smart_resize
+
+    class CapturesResize:
+        """Stands in for the processor: resize_for_vision_encoder's call to resize returns the size it asks for."""
+
+        def resize(self, image, size, resample=None):
+            return (size.height, size.width)
+
+    rng = np.random.default_rng(11)
+    inputs = [(int(h), int(w)) for h, w in rng.integers(1, 5000, (60, 2))]
+    inputs += [(int(h), int(w)) for h, w in rng.integers(1, 120, (30, 2))]
+    inputs += [(1, 1), (1, 199), (199, 1), (1, 250), (73, 100), (100, 73), (2, 6000), (6000, 2), (4096, 4097),
+               (8000, 7999), (28, 28), (27, 29), (14, 14), (56, 56), (3, 5000)]
+    rules = [
+        ("shortestEdge", [56]), ("shortestEdge", [336]),
+        ("shortestAndLongestEdge", [224, 300]), ("shortestAndLongestEdge", [800, 1333]),
+        ("maxHeightWidth", [64, 96]),
+        ("smartResize", [28, 56 * 56, 28 * 28 * 1280]), ("smartResize", [32, 65536, 16777216]), ("smartResize", [28, 3136, 12845056]),
+        ("longestEdge", [1456]), ("longestEdge", [2048]), ("multiplesOf", [364]), ("multiplesOf", [512]),
+    ]
+    cases = []
+    for rule, params in rules:
+        for h, w in inputs:
+            image = np.zeros((1, h, w), dtype=np.uint8)
+            try:
+                if rule == "shortestEdge":
+                    size = get_resize_output_image_size(image, params[0], default_to_square=False, input_data_format="channels_first")
+                elif rule == "shortestAndLongestEdge":
+                    size = get_size_with_aspect_ratio((h, w), params[0], params[1])
+                elif rule == "maxHeightWidth":
+                    size = get_image_size_for_max_height_width((h, w), params[0], params[1])
+                elif rule == "smartResize":
+                    size = smart_resize(h, w, factor=params[0], min_pixels=params[1], max_pixels=params[2])
+                elif rule == "longestEdge":
+                    size = idefics3.get_resize_output_image_size(image, resolution_max_side=params[0])
+                else:
+                    size = idefics3.Idefics3ImageProcessorPil.resize_for_vision_encoder(CapturesResize(), image, params[0])
+                result = {"out": [int(size[0]), int(size[1])]}
+            except ValueError as e:
+                result = {"error": str(e).split(",")[0]}
+            cases.append({"rule": rule, "params": params, "in": [h, w], **result})
+    write_json(out / "sizes.json", {"versions": VERSIONS, "cases": cases})
+
+
 # ---------------------------------------------------------------------------------------------- processors
 
 # Tiny but realistic settings: the released configs' keys and filters, smaller sizes.
@@ -358,6 +408,7 @@ def processor_goldens(out: Path, inputs: Path, names):
 
 def generate(out: Path):
     resample_goldens(out)
+    size_goldens(out)
     orientation_goldens(out)
     names = write_inputs(out / "images")
     decoded_goldens(out / "images")
