@@ -113,7 +113,7 @@ def noise(rng, h, w, channels):
     return rng.integers(0, 256, shape, dtype=np.uint8)
 
 
-def png_bytes(width, height, bit_depth, color_type, rows: np.ndarray, extra_chunks=()):
+def png_bytes(width, height, bit_depth, color_type, rows: np.ndarray):
     """A PNG written by hand, for what PIL cannot write (16-bit RGB, RGBA and grey+alpha)."""
 
     def chunk(kind, data):
@@ -121,8 +121,7 @@ def png_bytes(width, height, bit_depth, color_type, rows: np.ndarray, extra_chun
 
     raw = b"".join(b"\x00" + rows[r].astype(">u2" if bit_depth == 16 else "u1").tobytes() for r in range(height))
     header = struct.pack(">IIBBBBB", width, height, bit_depth, color_type, 0, 0, 0)
-    body = chunk(b"IHDR", header) + b"".join(chunk(k, d) for k, d in extra_chunks)
-    return b"\x89PNG\r\n\x1a\n" + body + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
 
 
 def save(image: Image.Image, path: Path, **params):
@@ -221,6 +220,9 @@ def write_inputs(folder: Path):
          quality=60, subsampling=1)
     save(Image.fromarray(photo_like(rng, 40, 56, 1), "L"), folder / "grey-q90.jpg", format="JPEG", quality=90)
     save(photo.convert("CMYK"), folder / "cmyk-q90.jpg", format="JPEG", quality=90)
+    rgb_key = noise(rng, 9, 16, 3)
+    rgb_key[::2, ::3] = (10, 20, 30)  # the tRNS colour: the JDK decodes it as transparent, PIL keeps plain RGB
+    save(Image.fromarray(rgb_key), folder / "rgb-transparent-16x9.png", format="PNG", transparency=(10, 20, 30))
     return ["rgb-100x73.png", "rgb-37x23.png", "rgb-wide-120x40.png", "rgb-tall-9x70.png", "grey-19x41.png",
             "rgba-45x61.png", "grey-alpha-33x17.png", "palette-transparent-50x30.png", "grey16-24x20.png"]
 
