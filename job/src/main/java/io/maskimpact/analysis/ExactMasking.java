@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import io.maskimpact.model.DecoderSession;
 import io.maskimpact.model.Indexes;
+import io.maskimpact.model.LayerInternals;
 import io.maskimpact.model.LayerTrace;
 
 /**
@@ -39,32 +40,54 @@ final class ExactMasking implements LayerMasking {
     }
 
     @Override
-    @SuppressWarnings("checkstyle:LocalVariableName") // aP, vP follow the formula
     public LayerOutputs compute(DecoderSession session, int layer, LayerTrace trace, int[] positions, NDManager step) {
-        int p = positions.length;
+        return compute((LayerInternals) session, layer, trace, positions, step);
+    }
+
+    /**
+     * @param internals the decoder's masking primitives after this step's forward
+     * @param layer the layer
+     * @param trace the layer's baseline internals at the final position
+     * @param positions key positions to hide, one at a time (P)
+     * @param step owner of every array created
+     * @return the compared vectors
+     */
+    @SuppressWarnings("checkstyle:LocalVariableName") // aP, vP follow the formula
+    LayerOutputs compute(LayerInternals internals, int layer, LayerTrace trace, int[] positions, NDManager step) {
+        // Keys the final position cannot see at this layer (a sliding window) keep the baseline:
+        // no work, and exactly zero distance, which is what hiding them does.
+        int first = internals.firstVisibleKey(layer);
+        int[] visible = java.util.Arrays.stream(positions).filter(p -> p >= first).toArray();
+        int[] row = new int[positions.length];              // row of the batch below holding each position
+        for (int i = 0, v = 0; i < positions.length; i++) {
+            row[i] = positions[i] >= first ? ++v : 0;
+        }
         NDArray o = trace.heads();                                                   // (H, D)
         int h = (int) o.getShape().get(0);
         int d = (int) o.getShape().get(1);
-        NDArray index = Indexes.of(step, positions);
-        NDArray aP = trace.probs().get(new NDIndex(":, {}", index));                 // (H, P)
-        NDArray vP = session.valuesPerHead(layer, positions, step);                  // (H, P, D)
-        NDArray oMasked = o.expandDims(1).sub(aP.expandDims(2).mul(vP))             // (H, P, D)
-                .div(aP.neg().add(1f).expandDims(2));
-        renormalizeDominantKeys(session, layer, trace, positions, aP, oMasked, step);
-
-        NDArray maskedHeads = oMasked.transpose(1, 0, 2);                            // (P, H, D)
+        NDArray batch = o.reshape(1, (long) h * d);                                 // (1 + P', H*D), baseline first
+        if (visible.length > 0) {
+            NDArray index = Indexes.of(step, visible);
+            NDArray aP = trace.probs().get(new NDIndex(":, {}", index));             // (H, P')
+            NDArray vP = internals.valuesPerHead(layer, visible, step);              // (H, P', D)
+            NDArray oMasked = o.expandDims(1).sub(aP.expandDims(2).mul(vP))         // (H, P', D)
+                    .div(aP.neg().add(1f).expandDims(2));
+            renormalizeDominantKeys(internals, layer, trace, visible, aP, oMasked, step);
+            batch = batch.concat(oMasked.transpose(1, 0, 2).reshape(visible.length, (long) h * d), 0);
+        }
         // The baseline goes through the same batched o_proj and MLP as the masked rows, so a key
         // with zero weight gives exactly zero distance.
-        NDArray batch = o.reshape(1, (long) h * d).concat(maskedHeads.reshape(p, (long) h * d), 0); // (P+1, H*D)
-        NDArray attn = session.outputProjection(layer, batch);                      // (P+1, d)
+        NDArray rows = Indexes.of(step, row);
+        NDArray maskedHeads = batch.get(rows).reshape(positions.length, h, d);      // (P, H, D)
+        NDArray attn = internals.outputProjection(layer, batch);                    // (1 + P', d)
         if (!full) {
-            return new LayerOutputs(o, maskedHeads, attn.get("0:1"), attn.get("1:"), null, null);
+            return new LayerOutputs(o, maskedHeads, attn.get("0:1"), attn.get(rows), null, null);
         }
-        NDArray update = session.finishLayer(layer, trace.residPre(), attn).sub(trace.residPre()); // (P+1, d)
-        return new LayerOutputs(o, maskedHeads, attn.get("0:1"), attn.get("1:"), update.get("0:1"), update.get("1:"));
+        NDArray update = internals.finishLayer(layer, trace.residPre(), attn).sub(trace.residPre()); // (1 + P', d)
+        return new LayerOutputs(o, maskedHeads, attn.get("0:1"), attn.get(rows), update.get("0:1"), update.get(rows));
     }
 
-    private static void renormalizeDominantKeys(DecoderSession session, int layer, LayerTrace trace, int[] positions,
+    private static void renormalizeDominantKeys(LayerInternals session, int layer, LayerTrace trace, int[] positions,
                                                 NDArray aP, NDArray oMasked, NDManager step) {
         float[] weights = aP.toFloatArray();                                         // (H, P) row-major
         int p = positions.length;

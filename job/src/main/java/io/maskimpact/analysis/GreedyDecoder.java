@@ -7,7 +7,7 @@ import io.maskimpact.model.PreparedPrompt;
 import io.maskimpact.model.StepTrace;
 import io.maskimpact.model.TokenInfo;
 import io.maskimpact.model.TokenKind;
-import io.maskimpact.model.VlmModel;
+import io.maskimpact.model.Vocabulary;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -47,32 +47,31 @@ public final class GreedyDecoder {
     }
 
     /**
-     * @param model the model
-     * @param session an empty session
-     * @param prompt the prepared prompt (embeddings on the pair's manager)
+     * @param vocabulary the model's vocabulary
+     * @param session a session that has run nothing yet
+     * @param prompt the prepared prompt the session was opened with
      * @param maxNewTokens most tokens to generate
      * @param pair the pair's manager; each step gets a child
      * @param listener called once per step
      * @return the sequence and the answer
      */
-    public static Result run(VlmModel model, DecoderSession session, PreparedPrompt prompt, int maxNewTokens,
+    public static Result run(Vocabulary vocabulary, DecoderSession session, PreparedPrompt prompt, int maxNewTokens,
                              NDManager pair, StepListener listener) {
         List<TokenInfo> tokens = new ArrayList<>(prompt.tokens());
         List<Integer> answer = new ArrayList<>();
         int next = -1;
         for (int step = 0; step < maxNewTokens; step++) {
             try (NDManager stepManager = pair.newSubManager()) {
-                NDArray input = step == 0 ? prompt.embeddings() : model.embed(next, stepManager);
-                StepTrace trace = session.forward(input, stepManager);
+                StepTrace trace = step == 0 ? session.prefill(stepManager) : session.next(next, stepManager);
                 NDArray probs = trace.logits().softmax(-1);
                 next = (int) probs.argMax().getLong();
                 listener.onStep(step, trace, tokens, next, probs.getFloat(next), stepManager);
-                if (model.isStopToken(next)) {
+                if (vocabulary.isStopToken(next)) {
                     break;
                 }
                 answer.add(next);
                 if (step + 1 < maxNewTokens) {
-                    tokens.add(new TokenInfo(next, model.tokenText(next), TokenKind.GENERATED, -1, -1));
+                    tokens.add(TokenInfo.plain(next, vocabulary.tokenText(next), TokenKind.GENERATED));
                 }
             }
         }

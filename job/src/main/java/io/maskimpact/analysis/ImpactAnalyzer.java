@@ -1,5 +1,6 @@
 package io.maskimpact.analysis;
 
+import io.maskimpact.input.PairRejection;
 import ai.djl.ndarray.NDManager;
 import io.maskimpact.model.DecoderSession;
 import io.maskimpact.model.DecoderShape;
@@ -8,7 +9,7 @@ import io.maskimpact.model.PreparedPrompt;
 import io.maskimpact.model.PromptException;
 import io.maskimpact.model.StepTrace;
 import io.maskimpact.model.TokenInfo;
-import io.maskimpact.model.VlmModel;
+import io.maskimpact.model.Vlm;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,7 @@ import java.util.List;
  * arrays leave a step. Not thread-safe: one per task.
  */
 public final class ImpactAnalyzer implements PairAnalyzer {
-    private final VlmModel model;
+    private final Vlm model;
     private final AnalysisOptions options;
     private final LayerMasking masking;
     private final List<String> variantNames;
@@ -35,7 +36,7 @@ public final class ImpactAnalyzer implements PairAnalyzer {
      * @param model the shared model of this JVM
      * @param options what to measure
      */
-    public ImpactAnalyzer(VlmModel model, AnalysisOptions options) {
+    public ImpactAnalyzer(Vlm model, AnalysisOptions options) {
         this.model = model;
         this.options = options;
         this.masking = LayerMasking.of(options.algorithm(), options.variants());
@@ -53,40 +54,41 @@ public final class ImpactAnalyzer implements PairAnalyzer {
     }
 
     @Override
-    public PairImpact analyze(PairRequest request) throws PairException {
+    public PairImpact analyze(PairRequest request) throws PairRejection {
         String id = request.pairId();
         if (request.question() == null || request.question().isBlank()) {
-            throw new PairException(id, "prompt", "Cannot analyze pair " + id + ": the question is empty (give every pair a question)", null);
+            throw new PairRejection(id, "prompt", "Cannot analyze pair " + id + ": the question is empty (give every pair a question)", null);
         }
-        try (NDManager pair = model.manager().newSubManager();
-             DecoderSession session = model.openSession(pair, options.algorithm() == Algorithm.NAIVE)) {
+        try (NDManager pair = model.manager().newSubManager()) {
             PreparedPrompt prompt;
             try {
-                prompt = model.prepare(request.image(), request.question(), pair);
+                prompt = model.prompts().prepare(request.image(), request.question(), pair);
             } catch (PromptException e) {
-                throw new PairException(id, "prompt", "Cannot analyze pair " + id + ": " + e.getMessage(), e);
+                throw new PairRejection(id, "prompt", "Cannot analyze pair " + id + ": " + e.getMessage(), e);
             }
             DecoderShape shape = model.shape();
             int needed = prompt.tokens().size() + request.maxNewTokens();
             if (needed > shape.maxPositions()) {
-                throw new PairException(id, "prompt", "Cannot analyze pair " + id + ": prompt of " + prompt.tokens().size()
+                throw new PairRejection(id, "prompt", "Cannot analyze pair " + id + ": prompt of " + prompt.tokens().size()
                         + " tokens plus " + request.maxNewTokens() + " new tokens exceeds the model's context of "
                         + shape.maxPositions() + " (shorten the question or lower max_new_tokens)", null);
             }
-            return generate(request, prompt, session, pair);
+            try (DecoderSession session = model.decoder().open(prompt, pair, options.algorithm() == Algorithm.NAIVE)) {
+                return generate(request, prompt, session, pair);
+            }
         } catch (RuntimeException e) {
-            throw new PairException(id, "analysis", "Cannot analyze pair " + id + ": the model failed ("
+            throw new PairRejection(id, "analysis", "Cannot analyze pair " + id + ": the model failed ("
                     + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
         }
     }
 
     private PairImpact generate(PairRequest request, PreparedPrompt prompt, DecoderSession session, NDManager pair) {
         List<StepImpact> steps = new ArrayList<>();
-        GreedyDecoder.Result result = GreedyDecoder.run(model, session, prompt, request.maxNewTokens(), pair,
+        GreedyDecoder.Result result = GreedyDecoder.run(model.vocabulary(), session, prompt, request.maxNewTokens(), pair,
                 (step, trace, sequence, predicted, prob, stepManager) -> steps.add(
                         measure(step, session, trace, sequence, request.maskMode(), predicted, prob, stepManager)));
-        return new PairImpact(request.pairId(), result.tokens(), prompt.tokens().size(), prompt.gridRows(),
-                prompt.gridCols(), model.decode(result.answer()), variantNames, model.shape().numLayers(), List.copyOf(steps));
+        return new PairImpact(request.pairId(), result.tokens(), prompt.tokens().size(), prompt.regions(),
+                model.vocabulary().decode(result.answer()), variantNames, model.shape().numLayers(), List.copyOf(steps));
     }
 
     private StepImpact measure(int step, DecoderSession session, StepTrace trace, List<TokenInfo> tokens, MaskMode mode,
@@ -102,7 +104,7 @@ public final class ImpactAnalyzer implements PairAnalyzer {
                 rows.addLayer(layer, positions, heads, options.variants(), out, lt);
             }
         }
-        return new StepImpact(step, session.length(), predicted, model.tokenText(predicted), predictedProb,
+        return new StepImpact(step, session.length(), predicted, model.vocabulary().tokenText(predicted), predictedProb,
                 rows.layer, rows.position, rows.variant, rows.l2, rows.cosine);
     }
 

@@ -26,6 +26,16 @@ public enum MaskMode {
         };
     }
 
+    /** @return the name a manifest or option uses for this mode, lower case */
+    public String columnValue() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** @return every mode's name, lower case */
+    public static java.util.Set<String> names() {
+        return java.util.Arrays.stream(values()).map(MaskMode::columnValue).collect(java.util.stream.Collectors.toSet());
+    }
+
     /**
      * @param value {@code text}, {@code vision} or {@code both}, any case
      * @return the mode

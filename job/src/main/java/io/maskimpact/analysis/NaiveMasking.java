@@ -21,7 +21,7 @@ final class NaiveMasking implements LayerMasking {
         int[] columns = new int[positions.length + 1];
         columns[0] = NO_MASK;
         System.arraycopy(positions, 0, columns, 1, positions.length);
-        MaskedLayer all = session.rerunMasked(layer, columns, step);       // B = P + 1 entries
+        MaskedLayer all = session.naive().rerunMasked(layer, columns, step);       // B = P + 1 entries
         NDArray full = all.residPost().sub(trace.residPre());              // (P+1, d)
         return new LayerOutputs(all.heads().get(0), all.heads().get("1:"),
                 all.attn().get("0:1"), all.attn().get("1:"), full.get("0:1"), full.get("1:"));

@@ -6,7 +6,7 @@ import io.maskimpact.analysis.AnalysisOptions;
 import io.maskimpact.analysis.GreedyDecoder;
 import io.maskimpact.analysis.ImpactAnalyzer;
 import io.maskimpact.analysis.MaskMode;
-import io.maskimpact.analysis.PairException;
+import io.maskimpact.input.PairRejection;
 import io.maskimpact.analysis.PairImpact;
 import io.maskimpact.analysis.PairRequest;
 import io.maskimpact.analysis.VariantSet;
@@ -14,8 +14,8 @@ import io.maskimpact.model.DecoderSession;
 import io.maskimpact.model.ModelLoadException;
 import io.maskimpact.model.PreparedPrompt;
 import io.maskimpact.model.PromptException;
-import io.maskimpact.model.VlmModel;
-import io.maskimpact.model.VlmModels;
+import io.maskimpact.model.Vlm;
+import io.maskimpact.family.Families;
 import io.maskimpact.toy.ToyData;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -103,8 +103,8 @@ public final class CostBenchmark {
      * @param variants as given to {@code --variants}
      * @return the measurement
      */
-    public static Result run(Path modelDir, int pairs, int steps, String variants) throws ModelLoadException, PairException {
-        try (VlmModel model = VlmModels.load(modelDir, "cpu")) {
+    public static Result run(Path modelDir, int pairs, int steps, String variants) throws ModelLoadException, PairRejection {
+        try (Vlm model = Families.load(modelDir, "cpu")) {
             return run(model, modelDir.getFileName().toString(), pairs, steps, variants);
         }
     }
@@ -117,7 +117,7 @@ public final class CostBenchmark {
      * @param variants as given to {@code --variants}
      * @return the measurement
      */
-    public static Result run(VlmModel model, String name, int pairs, int steps, String variants) throws PairException {
+    public static Result run(Vlm model, String name, int pairs, int steps, String variants) throws PairRejection {
         ImpactAnalyzer analyzer = new ImpactAnalyzer(model, analysis(steps, variants));
         java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         List<PairRequest> requests = requests(pairs + 1, steps);
@@ -170,9 +170,9 @@ public final class CostBenchmark {
     }
 
     /** Prompt preparation alone: template, tokenizer, image preprocessing, vision tower and projector. */
-    static void prepareOnly(VlmModel model, PairRequest r) {
+    static void prepareOnly(Vlm model, PairRequest r) {
         try (NDManager pair = model.manager().newSubManager()) {
-            model.prepare(r.image(), r.question(), pair);
+            model.prompts().prepare(r.image(), r.question(), pair);
         } catch (PromptException e) {
             throw new IllegalStateException("Cannot prepare toy pair " + r.pairId() + ": " + e.getMessage(), e);
         }
@@ -183,12 +183,13 @@ public final class CostBenchmark {
      *
      * @return the generated tokens
      */
-    static int[] generateOnly(VlmModel model, PairRequest r) {
-        try (NDManager pair = model.manager().newSubManager();
-             DecoderSession session = model.openSession(pair, false)) {
-            PreparedPrompt prompt = model.prepare(r.image(), r.question(), pair);
-            return GreedyDecoder.run(model, session, prompt, r.maxNewTokens(), pair,
-                    (step, trace, sequence, predicted, prob, stepManager) -> { }).answer();
+    static int[] generateOnly(Vlm model, PairRequest r) {
+        try (NDManager pair = model.manager().newSubManager()) {
+            PreparedPrompt prompt = model.prompts().prepare(r.image(), r.question(), pair);
+            try (DecoderSession session = model.decoder().open(prompt, pair, false)) {
+                return GreedyDecoder.run(model.vocabulary(), session, prompt, r.maxNewTokens(), pair,
+                        (step, trace, sequence, predicted, prob, stepManager) -> { }).answer();
+            }
         } catch (PromptException e) {
             throw new IllegalStateException("Cannot prepare toy pair " + r.pairId() + ": " + e.getMessage(), e);
         }

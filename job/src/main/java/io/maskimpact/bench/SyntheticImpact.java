@@ -2,6 +2,7 @@ package io.maskimpact.bench;
 
 import io.maskimpact.analysis.PairImpact;
 import io.maskimpact.analysis.StepImpact;
+import io.maskimpact.model.ImageRegion;
 import io.maskimpact.model.TokenInfo;
 import io.maskimpact.model.TokenKind;
 import io.maskimpact.output.PairResult;
@@ -232,7 +233,9 @@ public final class SyntheticImpact implements Serializable {
             steps.add(new StepImpact(t, s, next, t + 1 < shape.steps() ? tokens.get(s).text() : "</s>",
                     0.5f + 0.4f * (float) rnd.nextDouble(), layerCol, positionCol, variantCol, l2, cos));
         }
-        return new PairImpact(pairId(pair), tokens, prompt, shape.grid(), shape.grid(), "synthetic answer",
+        ImageRegion region = new ImageRegion(0, ImageRegion.Kind.IMAGE, shape.grid(), shape.grid(), shape.templateTokens() / 2,
+                ImageRegion.Box.whole(shape.grid(), shape.grid()));
+        return new PairImpact(pairId(pair), tokens, prompt, List.of(region), "synthetic answer",
                 variantNames(), layers, steps);
     }
 
@@ -241,21 +244,21 @@ public final class SyntheticImpact implements Serializable {
         List<TokenInfo> tokens = new ArrayList<>();
         int half = shape.templateTokens() / 2;
         for (int i = 0; i < half; i++) {
-            tokens.add(new TokenInfo(1 + i, i == 0 ? "<s>" : "<|special_" + i + "|>", TokenKind.SPECIAL, -1, -1));
+            tokens.add(TokenInfo.plain(1 + i, i == 0 ? "<s>" : "<|special_" + i + "|>", TokenKind.SPECIAL));
         }
         for (int i = 0; i < shape.grid() * shape.grid(); i++) {
-            tokens.add(new TokenInfo(32000, "<image>", TokenKind.VISION, i / shape.grid(), i % shape.grid()));
+            tokens.add(new TokenInfo(32000, "<image>", TokenKind.VISION, 0, i / shape.grid(), i % shape.grid()));
         }
         for (int i = 0; i < shape.questionTokens(); i++) {
             int w = rnd.nextInt(WORDS.length);
-            tokens.add(new TokenInfo(100 + w, WORDS[w], TokenKind.TEXT, -1, -1));
+            tokens.add(TokenInfo.plain(100 + w, WORDS[w], TokenKind.TEXT));
         }
         for (int i = half; i < shape.templateTokens(); i++) {
-            tokens.add(new TokenInfo(1 + i, "<|special_" + i + "|>", TokenKind.SPECIAL, -1, -1));
+            tokens.add(TokenInfo.plain(1 + i, "<|special_" + i + "|>", TokenKind.SPECIAL));
         }
         for (int t = 0; t + 1 < shape.steps(); t++) {
             int w = rnd.nextInt(WORDS.length);
-            tokens.add(new TokenInfo(100 + w, WORDS[w], TokenKind.GENERATED, -1, -1));
+            tokens.add(TokenInfo.plain(100 + w, WORDS[w], TokenKind.GENERATED));
         }
         return tokens;
     }

@@ -3,15 +3,17 @@ package io.maskimpact.bench;
 import ai.djl.ndarray.NDManager;
 import io.maskimpact.analysis.AnalysisOptions;
 import io.maskimpact.analysis.ImpactAnalyzer;
-import io.maskimpact.analysis.PairException;
+import io.maskimpact.input.PairRejection;
 import io.maskimpact.analysis.PairImpact;
 import io.maskimpact.analysis.PairRequest;
 import io.maskimpact.input.ImageLoader;
+import io.maskimpact.input.PairRejection;
+import io.maskimpact.model.hf.HfCheckpoint;
 import io.maskimpact.model.hf.HfConfig;
 import io.maskimpact.model.hf.ImageProcessor;
 import io.maskimpact.model.ModelLoadException;
-import io.maskimpact.model.VlmModel;
-import io.maskimpact.model.VlmModels;
+import io.maskimpact.model.Vlm;
+import io.maskimpact.family.Families;
 import io.maskimpact.output.ImpactOrder;
 import io.maskimpact.output.OutputFormat;
 import io.maskimpact.output.PairResult;
@@ -275,12 +277,12 @@ public final class ThroughputBenchmark {
      * @return seconds per pair by stage
      */
     public static Breakdown breakdown(Path modelDir, Path work, int pairs, AnalysisOptions options, int roundDecimals,
-                                      SparkSession spark) throws ModelLoadException, PairException, IOException {
+                                      SparkSession spark) throws ModelLoadException, PairRejection, PairRejection, IOException {
         long t0 = System.nanoTime();
-        VlmModels.load(modelDir, "cpu").close();
+        Families.load(modelDir, "cpu").close();
         double firstLoad = (System.nanoTime() - t0) / 1e9;
         t0 = System.nanoTime();
-        VlmModel model = VlmModels.load(modelDir, "cpu");
+        Vlm model = Families.load(modelDir, "cpu");
         double load = (System.nanoTime() - t0) / 1e9;
         String[] names = {"image read + decode", "image preprocessing", "template, tokenizer, vision tower, projector",
             "prefill (first step)", "later decode steps", "analysis (masking, distances, row arrays)",
@@ -292,8 +294,7 @@ public final class ThroughputBenchmark {
             ImageLoader images = new ImageLoader(new org.apache.hadoop.conf.Configuration(), ImageLoader.DEFAULT_MAX_BYTES,
                     ImageLoader.DEFAULT_MAX_PIXELS);
             int imageSize = HfConfig.read(modelDir.resolve("config.json")).child("vision_config").intValue("image_size");
-            ImageProcessor processor = ImageProcessor.fromConfig(HfConfig.read(modelDir.resolve("preprocessor_config.json")),
-                    imageSize);
+            ImageProcessor processor = ImageProcessor.fromConfig(HfCheckpoint.open(modelDir).imageProcessorConfig(), imageSize);
             ImpactAnalyzer analyzer = new ImpactAnalyzer(model, options);
             Clock clock = new Clock(names.length);
             long rows = 0;

@@ -1,6 +1,6 @@
 package io.maskimpact.cli;
 
-import io.maskimpact.analysis.PairException;
+import io.maskimpact.input.PairRejection;
 import io.maskimpact.analysis.VariantSet;
 import io.maskimpact.bench.BenchmarkDoc;
 import io.maskimpact.bench.CostBenchmark;
@@ -161,7 +161,7 @@ public class BenchCommand implements Callable<Integer> {
 
     /** One model benchmark: a model folder, pairs and steps in, one result out. */
     interface ModelBenchmark<R> {
-        R run(Path modelDir, int pairs, int steps) throws ModelLoadException, PairException;
+        R run(Path modelDir, int pairs, int steps) throws ModelLoadException, PairRejection;
     }
 
     /**
@@ -183,7 +183,7 @@ public class BenchCommand implements Callable<Integer> {
             } catch (ModelLoadException e) {
                 err.println("Cannot run the " + name + " benchmark: " + e.getMessage());
                 return ExitCodes.CANNOT_START;
-            } catch (PairException e) {
+            } catch (PairRejection e) {
                 err.println("Cannot run the " + name + " benchmark: " + e.getMessage());
                 return ExitCodes.SOFTWARE;
             }

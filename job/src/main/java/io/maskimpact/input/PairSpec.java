@@ -1,7 +1,5 @@
 package io.maskimpact.input;
 
-import io.maskimpact.analysis.MaskMode;
-import io.maskimpact.output.PairResult;
 import java.io.Serializable;
 
 /**
@@ -13,14 +11,8 @@ import java.io.Serializable;
  * @param imageUri the reference resolved to an absolute URI (relative paths against the manifest's folder)
  * @param question the question, trimmed of surrounding whitespace
  * @param maxNewTokens generation steps for this pair (the manifest's value, else the run's default)
- * @param maskMode mask mode for this pair (the manifest's value, else the run's default)
+ * @param maskMode mask mode for this pair, lower case (the manifest's value, else the run's default)
  */
 public record PairSpec(int row, String pairId, String image, String imageUri, String question, int maxNewTokens,
-                       MaskMode maskMode) implements Serializable {
-
-    /** @return the facts written to the {@code pairs} table */
-    public PairResult.Input toInput() {
-        return new PairResult.Input(pairId, image, imageUri, question, maskMode.name().toLowerCase(java.util.Locale.ROOT),
-                maxNewTokens);
-    }
+                       String maskMode) implements Serializable {
 }

@@ -1,12 +1,12 @@
 package io.maskimpact.input;
 
-import io.maskimpact.analysis.MaskMode;
 import io.maskimpact.schema.OutputSchema;
-import io.maskimpact.output.PairResult;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Checks manifest rows on the driver and splits them into pairs to analyse and rejected rows.
@@ -24,21 +24,40 @@ public final class PairValidator {
 
     private final ImagePaths paths;
     private final int defaultMaxNewTokens;
-    private final MaskMode defaultMaskMode;
+    private final String defaultMaskMode;
+    private final Set<String> maskModes;
 
     /** The outcome: pairs in manifest order, and one rejection per bad row. */
-    public record Result(List<PairSpec> pairs, List<PairResult> rejected) {
+    public record Result(List<PairSpec> pairs, List<Rejection> rejected) {
+    }
+
+    /**
+     * A manifest row that cannot be used, with what the row held.
+     *
+     * @param pairId the row's pair_id, or null when it has none
+     * @param image the row's image reference
+     * @param question the row's question
+     * @param maskMode the row's mask_mode cell
+     * @param stage the {@code errors} stage
+     * @param message one line: what, which row, what to do
+     */
+    public record Rejection(String pairId, String image, String question, String maskMode, String stage,
+                            String message) {
+        /** The error class of every manifest row rejection. */
+        public static final String ERROR_CLASS = "InvalidManifestRow";
     }
 
     /**
      * @param paths resolves image references
      * @param defaultMaxNewTokens used when a row has no {@code max_new_tokens}
-     * @param defaultMaskMode used when a row has no {@code mask_mode}
+     * @param defaultMaskMode used when a row has no {@code mask_mode}, lower case
+     * @param maskModes the mask modes a row may ask for, lower case
      */
-    public PairValidator(ImagePaths paths, int defaultMaxNewTokens, MaskMode defaultMaskMode) {
+    public PairValidator(ImagePaths paths, int defaultMaxNewTokens, String defaultMaskMode, Set<String> maskModes) {
         this.paths = paths;
         this.defaultMaxNewTokens = defaultMaxNewTokens;
         this.defaultMaskMode = defaultMaskMode;
+        this.maskModes = Set.copyOf(maskModes);
     }
 
     /**
@@ -47,52 +66,50 @@ public final class PairValidator {
      */
     public Result validate(List<ManifestRow> rows) {
         List<PairSpec> pairs = new ArrayList<>();
-        List<PairResult> rejected = new ArrayList<>();
+        List<Rejection> rejected = new ArrayList<>();
         Map<String, Integer> firstRow = new HashMap<>();
         for (ManifestRow r : rows) {
             String id = r.pairId() == null ? "" : r.pairId().strip();
-            PairResult.Input raw = new PairResult.Input(id.isEmpty() ? null : id, r.image(), null, r.question(),
-                    r.maskMode(), 0);
+            String rawId = id.isEmpty() ? null : id;
             if (id.isEmpty()) {
-                rejected.add(reject(raw, OutputSchema.STAGE_MANIFEST, InputErrors.missingPairId(r.row())));
+                rejected.add(reject(rawId, r, OutputSchema.STAGE_MANIFEST, InputErrors.missingPairId(r.row())));
                 continue;
             }
             Integer first = firstRow.putIfAbsent(id, r.row());
             if (first != null) {
-                rejected.add(reject(raw, OutputSchema.STAGE_MANIFEST, InputErrors.duplicatePairId(id, r.row(), first)));
+                rejected.add(reject(rawId, r, OutputSchema.STAGE_MANIFEST, InputErrors.duplicatePairId(id, r.row(), first)));
                 continue;
             }
             int maxNewTokens = defaultMaxNewTokens;
             if (!blank(r.maxNewTokens())) {
                 maxNewTokens = parseTokens(r.maxNewTokens());
                 if (maxNewTokens < 1) {
-                    rejected.add(reject(raw, OutputSchema.STAGE_MANIFEST,
+                    rejected.add(reject(rawId, r, OutputSchema.STAGE_MANIFEST,
                             InputErrors.badMaxNewTokens(id, r.maxNewTokens(), MAX_NEW_TOKENS_LIMIT)));
                     continue;
                 }
             }
-            MaskMode mode = defaultMaskMode;
+            String mode = defaultMaskMode;
             if (!blank(r.maskMode())) {
-                try {
-                    mode = MaskMode.parse(r.maskMode());
-                } catch (IllegalArgumentException e) {
-                    rejected.add(reject(raw, OutputSchema.STAGE_MANIFEST, InputErrors.badMaskMode(id, r.maskMode())));
+                mode = r.maskMode().strip().toLowerCase(Locale.ROOT);
+                if (!maskModes.contains(mode)) {
+                    rejected.add(reject(rawId, r, OutputSchema.STAGE_MANIFEST, InputErrors.badMaskMode(id, r.maskMode(), maskModes)));
                     continue;
                 }
             }
             if (blank(r.question())) {
-                rejected.add(reject(raw, OutputSchema.STAGE_PROMPT, InputErrors.emptyQuestion(id)));
+                rejected.add(reject(rawId, r, OutputSchema.STAGE_PROMPT, InputErrors.emptyQuestion(id)));
                 continue;
             }
             if (blank(r.image())) {
-                rejected.add(reject(raw, OutputSchema.STAGE_IMAGE, InputErrors.emptyImage(id)));
+                rejected.add(reject(rawId, r, OutputSchema.STAGE_IMAGE, InputErrors.emptyImage(id)));
                 continue;
             }
             String uri;
             try {
                 uri = paths.resolve(id, r.image().strip());
             } catch (IllegalArgumentException e) {
-                rejected.add(reject(raw, OutputSchema.STAGE_IMAGE, e.getMessage()));
+                rejected.add(reject(rawId, r, OutputSchema.STAGE_IMAGE, e.getMessage()));
                 continue;
             }
             pairs.add(new PairSpec(r.row(), id, r.image().strip(), uri, r.question().strip(), maxNewTokens, mode));
@@ -116,8 +133,8 @@ public final class PairValidator {
         }
     }
 
-    private static PairResult reject(PairResult.Input raw, String stage, String message) {
-        return PairResult.rejected(raw, stage, "InvalidManifestRow", message);
+    private static Rejection reject(String pairId, ManifestRow row, String stage, String message) {
+        return new Rejection(pairId, row.image(), row.question(), row.maskMode(), stage, message);
     }
 
     private static boolean blank(String s) {

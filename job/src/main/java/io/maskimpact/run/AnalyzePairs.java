@@ -1,9 +1,10 @@
 package io.maskimpact.run;
 
 import io.maskimpact.analysis.PairAnalyzer;
-import io.maskimpact.analysis.PairException;
+import io.maskimpact.input.PairRejection;
 import io.maskimpact.analysis.PairImpact;
 import io.maskimpact.analysis.PairRequest;
+import io.maskimpact.analysis.MaskMode;
 import io.maskimpact.input.ImageLoader;
 import io.maskimpact.input.InputErrors;
 import io.maskimpact.input.PairSpec;
@@ -149,15 +150,16 @@ final class AnalyzePairs implements FlatMapFunction<Iterator<PairSpec>, Internal
 
     private PairResult analyze(PairSpec spec, PairAnalyzer analyzer, ImageLoader images, String model) {
         long t0 = System.nanoTime();
-        PairResult.Input input = spec.toInput();
+        PairResult.Input input = new PairResult.Input(spec.pairId(), spec.image(), spec.imageUri(), spec.question(),
+                spec.maskMode(), spec.maxNewTokens());
         try {
             ImageLoader.Decoded decoded = images.read(spec.pairId(), spec.imageUri());
             input = copyImage(input, decoded);
             BufferedImage image = decoded.image();
             PairImpact impact = analyzer.analyze(new PairRequest(spec.pairId(), image, spec.question(),
-                    spec.maxNewTokens(), spec.maskMode()));
+                    spec.maxNewTokens(), MaskMode.parse(spec.maskMode())));
             return PairResult.ok(input, model, impact, seconds(t0));
-        } catch (PairException e) {
+        } catch (PairRejection e) {
             LOG.warn("Pair {} rejected at stage {}: {}", spec.pairId(), e.stage(), e.getMessage());
             return PairResult.failed(input, model, e.stage(), e.errorClass(), e.getMessage(), seconds(t0));
         } catch (RuntimeException e) {

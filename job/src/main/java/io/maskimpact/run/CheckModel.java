@@ -36,7 +36,7 @@ final class CheckModel {
                 LoadedModel model = ModelCache.get(dir, Devices.forTask(conf.device()));
                 return ModelInfo.of(model);
             }
-            try (LoadedModel model = ModelBackends.forDir(dir).load(dir, "cpu")) {
+            try (LoadedModel model = LoadedModel.load(dir, "cpu")) {
                 return ModelInfo.of(model);
             }
         } catch (ModelLoadException e) {

@@ -45,7 +45,7 @@ public final class ModelCache {
             model = MODELS.get(key);
             if (model == null) {
                 long t0 = System.nanoTime();
-                model = ModelBackends.forDir(modelDir).load(modelDir, device);
+                model = LoadedModel.load(modelDir, device);
                 LOG.info("Loaded model {} on {} in {} s (once for this JVM)", model.describe(), device,
                         String.format("%.1f", (System.nanoTime() - t0) / 1e9));
                 MODELS.put(key, model);

@@ -42,7 +42,7 @@ final class PlanPairs {
     static Plan run(PairValidator.Result input, Set<String> done, JobConf conf, TableWriter writer, boolean resuming)
             throws IOException {
         List<PairSpec> todo = input.pairs().stream().filter(p -> !done.contains(p.pairId())).toList();
-        List<PairResult> rejected = input.rejected();
+        List<PairResult> rejected = input.rejected().stream().map(PlanPairs::errorRow).toList();
         if (resuming && !rejected.isEmpty()) {
             Set<String> recorded = recordedErrors(writer, conf.runId());
             rejected = rejected.stream().filter(r -> !recorded.contains(key(r.pairId(), r.errorStage(), r.errorMessage())))
@@ -53,6 +53,12 @@ final class PlanPairs {
             commits.add(todo.subList(i, Math.min(todo.size(), i + conf.commitEvery())));
         }
         return new Plan(commits, rejected, input.pairs().size() - todo.size());
+    }
+
+    /** A rejected manifest row as the output records it: an {@code errors} row and no analysis. */
+    private static PairResult errorRow(PairValidator.Rejection r) {
+        PairResult.Input raw = new PairResult.Input(r.pairId(), r.image(), null, r.question(), r.maskMode(), 0);
+        return PairResult.rejected(raw, r.stage(), PairValidator.Rejection.ERROR_CLASS, r.message());
     }
 
     private static Set<String> recordedErrors(TableWriter writer, String runId) {

@@ -1,5 +1,6 @@
 package io.maskimpact.run;
 
+import io.maskimpact.analysis.MaskMode;
 import io.maskimpact.input.ImagePaths;
 import io.maskimpact.input.ManifestException;
 import io.maskimpact.input.ManifestReader;
@@ -40,7 +41,7 @@ final class ReadManifest {
             rows = rows.subList(0, conf.limit());
         }
         PairValidator validator = new PairValidator(new ImagePaths(manifestUri, conf.allowExternalImages()),
-                conf.analysis().maxNewTokens(), conf.analysis().maskMode());
+                conf.analysis().maxNewTokens(), conf.analysis().maskMode().columnValue(), MaskMode.names());
         return validator.validate(rows);
     }
 }

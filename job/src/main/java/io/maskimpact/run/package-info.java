@@ -6,8 +6,7 @@
  * ({@code AnalyzePairs} in {@code mapPartitions}, with the JVM-wide
  * {@link io.maskimpact.run.ModelCache}), progress and the closing summary.
  *
- * <p>Models are reached through {@link io.maskimpact.run.ModelBackend}: the job's own
- * {@link io.maskimpact.run.VlmBackend} runs Hugging Face folders on DJL; tests register a fake
- * family through {@code META-INF/services}.
+ * <p>Models are reached through {@link io.maskimpact.run.LoadedModel}: Hugging Face folders through
+ * the family registry, run on DJL; tests register a fake family through {@code META-INF/services}.
  */
 package io.maskimpact.run;

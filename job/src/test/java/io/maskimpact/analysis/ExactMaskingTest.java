@@ -4,11 +4,9 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import io.maskimpact.model.DecoderSession;
 import io.maskimpact.model.Indexes;
+import io.maskimpact.model.LayerInternals;
 import io.maskimpact.model.LayerTrace;
-import io.maskimpact.model.MaskedLayer;
-import io.maskimpact.model.StepTrace;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,21 +33,18 @@ class ExactMaskingTest {
     }
 
     /** One layer, H heads over S keys with the given logits and values; o_proj is identity, MLP is tanh. */
-    private final class FakeSession implements DecoderSession {
+    private static final class FakeLayer implements LayerInternals {
         private final NDArray values; // (H, S, D)
+        private final int firstVisible;
 
-        FakeSession(NDArray values) {
+        FakeLayer(NDArray values) {
+            this(values, 0);
+        }
+
+        /** A layer whose final position sees keys from {@code firstVisible} on (a sliding window). */
+        FakeLayer(NDArray values, int firstVisible) {
             this.values = values;
-        }
-
-        @Override
-        public int length() {
-            return (int) values.getShape().get(1);
-        }
-
-        @Override
-        public StepTrace forward(NDArray embeddings, NDManager step) {
-            throw new UnsupportedOperationException();
+            this.firstVisible = firstVisible;
         }
 
         @Override
@@ -69,12 +64,8 @@ class ExactMaskingTest {
         }
 
         @Override
-        public MaskedLayer rerunMasked(int layer, int[] columns, NDManager step) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void close() {
+        public int firstVisibleKey(int layer) {
+            return firstVisible;
         }
     }
 
@@ -98,7 +89,7 @@ class ExactMaskingTest {
         // exp(-200) underflows to 0 in float32: key 1 gets weight 0 exactly in both heads.
         LayerTrace t = trace(new float[][] {{1f, -200f, 0.5f, 2f}, {0f, -300f, 1f, -1f}}, v);
         assertThat(t.probs().get(0, 1).getFloat()).as("weight of key 1").isZero();
-        LayerOutputs out = new ExactMasking(true).compute(new FakeSession(v), 0, t, new int[] {1, 3}, manager);
+        LayerOutputs out = new ExactMasking(true).compute(new FakeLayer(v), 0, t, new int[] {1, 3}, manager);
         float[] headL2 = Distances.l2(out.maskedHeads(), out.baseHeads()).toFloatArray();  // (P, H)
         float[] fullL2 = Distances.l2(out.maskedFull(), out.baseFull()).toFloatArray();
         float[] attnCos = Distances.cosine(out.maskedAttn(), out.baseAttn()).toFloatArray();
@@ -115,7 +106,7 @@ class ExactMaskingTest {
         // Key 0 takes all the weight (1 - a underflows to 0): the closed form would divide 0 by 0.
         LayerTrace t = trace(new float[][] {{120f, 0.5f, -0.5f}}, v);
         assertThat(t.probs().get(0, 0).getFloat()).as("weight of key 0").isEqualTo(1f);
-        LayerOutputs out = new ExactMasking(true).compute(new FakeSession(v), 0, t, new int[] {0}, manager);
+        LayerOutputs out = new ExactMasking(true).compute(new FakeLayer(v), 0, t, new int[] {0}, manager);
         // The naive semantics: the softmax over the remaining keys 1 and 2.
         float w1 = (float) (Math.exp(0.5) / (Math.exp(0.5) + Math.exp(-0.5)));
         NDArray expected = v.get("0, 1, :").mul(w1).add(v.get("0, 2, :").mul(1 - w1));
@@ -131,7 +122,7 @@ class ExactMaskingTest {
     void oneTokenSequenceIsUnchangedByMasking() {
         NDArray v = values(2, 1, 3);
         LayerTrace t = trace(new float[][] {{0.7f}, {-2f}}, v);
-        LayerOutputs out = new ExactMasking(true).compute(new FakeSession(v), 0, t, new int[] {0}, manager);
+        LayerOutputs out = new ExactMasking(true).compute(new FakeLayer(v), 0, t, new int[] {0}, manager);
         assertThat(Distances.l2(out.maskedHeads(), out.baseHeads()).toFloatArray()).containsOnly(0f);
         assertThat(Distances.l2(out.maskedFull(), out.baseFull()).toFloatArray()).containsOnly(0f);
     }
@@ -142,7 +133,7 @@ class ExactMaskingTest {
         float[][] logits = {{0.1f, 1.2f, -0.3f, 0.8f, 0f}, {2f, -1f, 0.5f, 0.5f, 1f}, {-0.2f, 0.3f, 0.9f, -1.5f, 0.4f}};
         LayerTrace t = trace(logits, v);
         int[] positions = {0, 2, 4};
-        LayerOutputs out = new ExactMasking(true).compute(new FakeSession(v), 0, t, positions, manager);
+        LayerOutputs out = new ExactMasking(true).compute(new FakeLayer(v), 0, t, positions, manager);
         for (int pi = 0; pi < positions.length; pi++) {
             for (int h = 0; h < 3; h++) {
                 float[] hide = new float[5];
@@ -154,6 +145,25 @@ class ExactMaskingTest {
                     assertThat(got[i]).as("position %d head %d [%d]", positions[pi], h, i).isCloseTo(want[i], within(1e-5f));
                 }
             }
+        }
+    }
+
+    @Test
+    void keysOutsideTheWindowKeepTheBaselineAndTheOthersTheirClosedForm() {
+        NDArray v = values(2, 6, 3);
+        LayerTrace t = trace(new float[][] {{0.3f, 1f, -0.5f, 0.8f, 0f, 1.1f}, {1f, -1f, 0.2f, 0.6f, -0.4f, 0.9f}}, v);
+        int[] positions = {0, 1, 2, 3, 4, 5};
+        LayerOutputs windowed = new ExactMasking(true).compute(new FakeLayer(v, 3), 0, t, positions, manager);
+        LayerOutputs all = new ExactMasking(true).compute(new FakeLayer(v, 0), 0, t, positions, manager);
+        float[] fullL2 = Distances.l2(windowed.maskedFull(), windowed.baseFull()).toFloatArray();
+        float[] headL2 = Distances.l2(windowed.maskedHeads(), windowed.baseHeads()).toFloatArray();   // (P, H)
+        float[] allFullL2 = Distances.l2(all.maskedFull(), all.baseFull()).toFloatArray();
+        for (int p = 0; p < 3; p++) {
+            assertThat(fullL2[p]).as("Full of key %d, outside the window", p).isZero();
+            assertThat(headL2[2 * p]).as("head 0 of key %d, outside the window", p).isZero();
+        }
+        for (int p = 3; p < 6; p++) {
+            assertThat(fullL2[p]).as("Full of key %d, inside the window", p).isCloseTo(allFullL2[p], within(1e-6f)).isPositive();
         }
     }
 }

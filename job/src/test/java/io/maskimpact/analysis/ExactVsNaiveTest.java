@@ -1,7 +1,8 @@
 package io.maskimpact.analysis;
 
-import io.maskimpact.model.TinyModels;
-import io.maskimpact.model.VlmModel;
+import io.maskimpact.input.PairRejection;
+import io.maskimpact.family.TinyModels;
+import io.maskimpact.model.Vlm;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -25,8 +26,8 @@ class ExactVsNaiveTest {
 
     @ParameterizedTest(name = "{0}, mask mode {1}")
     @MethodSource("cases")
-    void exactEqualsNaive(String modelName, MaskMode mode) throws PairException {
-        VlmModel model = TinyModels.get(modelName);
+    void exactEqualsNaive(String modelName, MaskMode mode) throws PairRejection {
+        Vlm model = TinyModels.get(modelName);
         AnalysisOptions exact = new AnalysisOptions(mode, 4, VariantSet.parse("all"), Algorithm.EXACT, false);
         ImpactAnalyzer fast = new ImpactAnalyzer(model, exact);
         ImpactAnalyzer naive = new ImpactAnalyzer(model, exact.withAlgorithm(Algorithm.NAIVE));

@@ -1,5 +1,7 @@
 package io.maskimpact.analysis;
 
+import io.maskimpact.input.PairRejection;
+import io.maskimpact.model.ImageRegion;
 import io.maskimpact.model.TokenInfo;
 import io.maskimpact.model.TokenKind;
 import java.util.ArrayList;
@@ -58,19 +60,19 @@ public final class FakeAnalyzer implements PairAnalyzer {
     }
 
     @Override
-    public PairImpact analyze(PairRequest request) throws PairException {
+    public PairImpact analyze(PairRequest request) throws PairRejection {
         if (closed) {
             throw new IllegalStateException("analyzer used after close");
         }
         String id = request.pairId();
         if (spec.failPairs().contains(id)) {
-            throw new PairException(id, "analysis", "Cannot analyze pair " + id + ": the fake model was told to fail", null);
+            throw new PairRejection(id, "analysis", "Cannot analyze pair " + id + ": the fake model was told to fail", null);
         }
         if (spec.crashPairs().contains(id)) {
             throw new AssertionError("the fake model crashed on pair " + id);
         }
         if (request.image() == null || request.image().getWidth() < 1) {
-            throw new PairException(id, "image", "Cannot analyze pair " + id + ": no image", null);
+            throw new PairRejection(id, "image", "Cannot analyze pair " + id + ": no image", null);
         }
         if (spec.delayMs() > 0) {
             try {
@@ -80,19 +82,19 @@ public final class FakeAnalyzer implements PairAnalyzer {
             }
         }
         List<TokenInfo> tokens = new ArrayList<>();
-        tokens.add(new TokenInfo(1, "<bos>", TokenKind.SPECIAL, -1, -1));
+        tokens.add(TokenInfo.plain(1, "<bos>", TokenKind.SPECIAL));
         for (int r = 0; r < spec.gridRows(); r++) {
             for (int c = 0; c < spec.gridCols(); c++) {
-                tokens.add(new TokenInfo(2, "<image>", TokenKind.VISION, r, c));
+                tokens.add(new TokenInfo(2, "<image>", TokenKind.VISION, 0, r, c));
             }
         }
         for (String w : words(request.question())) {
-            tokens.add(new TokenInfo(100 + Math.abs(w.hashCode() % 1000), w, TokenKind.TEXT, -1, -1));
+            tokens.add(TokenInfo.plain(100 + Math.abs(w.hashCode() % 1000), w, TokenKind.TEXT));
         }
-        tokens.add(new TokenInfo(3, "<assistant>", TokenKind.SPECIAL, -1, -1));
+        tokens.add(TokenInfo.plain(3, "<assistant>", TokenKind.SPECIAL));
         int promptLength = tokens.size();
         if (promptLength + request.maxNewTokens() > spec.maxContext()) {
-            throw new PairException(id, "prompt", "Cannot analyze pair " + id + ": prompt of " + promptLength
+            throw new PairRejection(id, "prompt", "Cannot analyze pair " + id + ": prompt of " + promptLength
                     + " tokens plus " + request.maxNewTokens() + " new tokens exceeds the model's context of "
                     + spec.maxContext(), null);
         }
@@ -125,10 +127,12 @@ public final class FakeAnalyzer implements PairAnalyzer {
             steps.add(new StepImpact(step, tokens.size(), 500 + step, text, 0.5f + step / 100f, layer, position, variant,
                     l2, cosine));
             answer.append(step == 0 ? "" : " ").append(text);
-            tokens.add(new TokenInfo(500 + step, text, TokenKind.GENERATED, -1, -1));
+            tokens.add(TokenInfo.plain(500 + step, text, TokenKind.GENERATED));
         }
         List<TokenInfo> finalTokens = List.copyOf(tokens.subList(0, tokens.size() - 1));
-        return new PairImpact(id, finalTokens, promptLength, spec.gridRows(), spec.gridCols(), answer.toString(), variants,
+        ImageRegion region = new ImageRegion(0, ImageRegion.Kind.IMAGE, spec.gridRows(), spec.gridCols(), 1,
+                ImageRegion.Box.whole(request.image().getWidth(), request.image().getHeight()));
+        return new PairImpact(id, finalTokens, promptLength, List.of(region), answer.toString(), variants,
                 spec.layers(), steps);
     }
 

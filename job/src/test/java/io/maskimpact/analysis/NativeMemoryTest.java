@@ -1,7 +1,8 @@
 package io.maskimpact.analysis;
 
-import io.maskimpact.model.TinyModels;
-import io.maskimpact.model.VlmModel;
+import io.maskimpact.input.PairRejection;
+import io.maskimpact.family.TinyModels;
+import io.maskimpact.model.Vlm;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,8 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class NativeMemoryTest {
 
     @Test
-    void managedArraysStayFlatAcrossPairs() throws PairException {
-        VlmModel model = TinyModels.get(TinyModels.LLAVA);
+    void managedArraysStayFlatAcrossPairs() throws PairRejection {
+        Vlm model = TinyModels.get(TinyModels.LLAVA);
         for (Algorithm algorithm : Algorithm.values()) {
             ImpactAnalyzer analyzer = new ImpactAnalyzer(model,
                     new AnalysisOptions(MaskMode.BOTH, 3, VariantSet.parse("all"), algorithm, false));

@@ -1,7 +1,8 @@
 package io.maskimpact.analysis;
 
-import io.maskimpact.model.TinyModels;
-import io.maskimpact.model.VlmModel;
+import io.maskimpact.input.PairRejection;
+import io.maskimpact.family.TinyModels;
+import io.maskimpact.model.Vlm;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,11 +18,11 @@ class PromptErrorsTest {
 
     @Test
     void questionLongerThanTheContextIsAPromptError() {
-        VlmModel model = TinyModels.get(TinyModels.LLAVA);
+        Vlm model = TinyModels.get(TinyModels.LLAVA);
         ImpactAnalyzer analyzer = new ImpactAnalyzer(model, AnalysisOptions.defaults());
         String longQuestion = "what colour is the circle ".repeat(60).strip() + "?";   // ~300 tokens > 256 positions
         assertThatThrownBy(() -> analyzer.analyze(withQuestion(longQuestion, 3)))
-                .isInstanceOfSatisfying(PairException.class, e -> {
+                .isInstanceOfSatisfying(PairRejection.class, e -> {
                     assertThat(e.stage()).isEqualTo("prompt");
                     assertThat(e.getMessage()).contains("exceeds the model's context of " + model.shape().maxPositions())
                             .contains("shorten the question");
@@ -32,14 +33,14 @@ class PromptErrorsTest {
     void blankQuestionIsAPromptError() {
         ImpactAnalyzer analyzer = new ImpactAnalyzer(TinyModels.get(TinyModels.LLAVA), AnalysisOptions.defaults());
         assertThatThrownBy(() -> analyzer.analyze(withQuestion("  \t", 3)))
-                .isInstanceOfSatisfying(PairException.class, e -> assertThat(e.stage()).isEqualTo("prompt"));
+                .isInstanceOfSatisfying(PairRejection.class, e -> assertThat(e.stage()).isEqualTo("prompt"));
     }
 
     @Test
     void questionHoldingTheImagePlaceholderIsAPromptError() {
         ImpactAnalyzer analyzer = new ImpactAnalyzer(TinyModels.get(TinyModels.LLAVA), AnalysisOptions.defaults());
         assertThatThrownBy(() -> analyzer.analyze(withQuestion("what colour is <image> the circle?", 3)))
-                .isInstanceOfSatisfying(PairException.class, e -> {
+                .isInstanceOfSatisfying(PairRejection.class, e -> {
                     assertThat(e.stage()).isEqualTo("prompt");
                     assertThat(e.getMessage()).contains("more than one image placeholder");
                 });

@@ -1,8 +1,9 @@
 package io.maskimpact.analysis;
 
-import io.maskimpact.model.TinyModels;
+import io.maskimpact.input.PairRejection;
+import io.maskimpact.family.TinyModels;
 import io.maskimpact.model.TokenInfo;
-import io.maskimpact.model.VlmModel;
+import io.maskimpact.model.Vlm;
 import io.maskimpact.toy.ToyData;
 import org.junit.jupiter.api.Test;
 
@@ -24,8 +25,8 @@ class ToyValidityTest {
     private static final int PAIRS = 100;
 
     @Test
-    void groundTruthCellIsInTopThreeVisionTokens() throws PairException {
-        VlmModel model = TinyModels.get(TinyModels.LLAVA);
+    void groundTruthCellIsInTopThreeVisionTokens() throws PairRejection {
+        Vlm model = TinyModels.get(TinyModels.LLAVA);
         ImpactAnalyzer analyzer = new ImpactAnalyzer(model,
                 new AnalysisOptions(MaskMode.VISION, 4, VariantSet.parse("attn"), Algorithm.EXACT, false));
         int hits = 0;

@@ -3,8 +3,8 @@ package io.maskimpact.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.maskimpact.analysis.VariantSet;
-import io.maskimpact.model.TinyModels;
-import io.maskimpact.model.VlmModel;
+import io.maskimpact.family.TinyModels;
+import io.maskimpact.model.Vlm;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +13,7 @@ class CostBenchmarkTest {
 
     @Test
     void measuresTheFullAnalysisAgainstPlainGeneration() throws Exception {
-        VlmModel model = TinyModels.get(TinyModels.LLAVA);
+        Vlm model = TinyModels.get(TinyModels.LLAVA);
         CostBenchmark.Result r = CostBenchmark.run(model, TinyModels.LLAVA, 2, 3, CostBenchmark.ALL_VARIANTS);
         assertThat(r.pairs()).isEqualTo(2);
         assertThat(r.steps()).isBetween(1, 3);

@@ -3,7 +3,7 @@ package io.maskimpact.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.maskimpact.analysis.AnalysisOptions;
-import io.maskimpact.model.TinyModels;
+import io.maskimpact.family.TinyModels;
 import io.maskimpact.run.JobConf;
 import io.maskimpact.testing.SparkTestBase;
 import java.nio.file.Path;

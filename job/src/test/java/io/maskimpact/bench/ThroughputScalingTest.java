@@ -2,7 +2,7 @@ package io.maskimpact.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.maskimpact.model.TinyModels;
+import io.maskimpact.family.TinyModels;
 import io.maskimpact.run.JobConf;
 import io.maskimpact.run.SparkSessions;
 import java.io.PrintWriter;

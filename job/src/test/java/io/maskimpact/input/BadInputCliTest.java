@@ -3,7 +3,7 @@ package io.maskimpact.input;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.maskimpact.cli.ExitCodes;
-import io.maskimpact.model.TinyModels;
+import io.maskimpact.family.TinyModels;
 import io.maskimpact.testing.Cli;
 import io.maskimpact.testing.FakeModels;
 import io.maskimpact.testing.Pairs;

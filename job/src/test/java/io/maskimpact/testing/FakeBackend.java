@@ -7,7 +7,7 @@ import io.maskimpact.analysis.FakeAnalyzer;
 import io.maskimpact.analysis.PairAnalyzer;
 import io.maskimpact.model.ModelLoadException;
 import io.maskimpact.run.LoadedModel;
-import io.maskimpact.run.ModelBackend;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,10 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The fake model family's backend, registered for tests through
- * {@code META-INF/services/io.maskimpact.run.ModelBackend}: it runs any model folder whose
+ * {@code META-INF/services/io.maskimpact.run.LoadedModel$Provider}: it runs any model folder whose
  * {@code config.json} says {@code "model_type": "fake-vlm"} (see {@link FakeModels#write}).
  */
-public final class FakeBackend implements ModelBackend {
+public final class FakeBackend implements LoadedModel.Provider {
     /** The {@code model_type} this backend runs. */
     public static final String MODEL_TYPE = "fake-vlm";
     /** Loads since the JVM started, for the one-load-per-JVM test. */
@@ -117,7 +117,7 @@ public final class FakeBackend implements ModelBackend {
 
         @Override
         public io.maskimpact.analysis.PairImpact analyze(io.maskimpact.analysis.PairRequest request)
-                throws io.maskimpact.analysis.PairException {
+                throws io.maskimpact.input.PairRejection {
             org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
             if (task != null && task.attemptNumber() == 0 && pairs.contains(request.pairId())) {
                 FIRST_ATTEMPT_CRASHES.add(request.pairId() + "/" + task.stageId() + "." + task.partitionId() + "."

@@ -110,6 +110,40 @@ public final class HfConfig {
         return out;
     }
 
+    /**
+     * @param key a key holding an integer list
+     * @return the values
+     */
+    public int[] ints(String key) throws ModelLoadException {
+        var array = required(key).getAsJsonArray();
+        int[] out = new int[array.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = array.get(i).getAsInt();
+        }
+        return out;
+    }
+
+    /**
+     * @param key a key holding a string list
+     * @return the values
+     */
+    public String[] strings(String key) throws ModelLoadException {
+        var array = required(key).getAsJsonArray();
+        String[] out = new String[array.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = array.get(i).getAsString();
+        }
+        return out;
+    }
+
+    /**
+     * @param key a required numeric key
+     * @return its value
+     */
+    public double doubleValue(String key) throws ModelLoadException {
+        return required(key).getAsDouble();
+    }
+
     private JsonElement required(String key) throws ModelLoadException {
         if (!has(key)) {
             throw new ModelLoadException("Cannot load model: " + source + " has no '" + key + "' (check that the directory is a complete Hugging Face checkpoint)");

@@ -59,16 +59,9 @@ public record ImageProcessor(int shortestEdge, int height, int width, int cropHe
         NDArray hwc = ImageFactory.getInstance().fromImage(toRgb(image)).toNDArray(manager, Image.Flag.COLOR); // (H, W, 3) uint8
         int h = image.getHeight();
         int w = image.getWidth();
-        int targetH;
-        int targetW;
-        if (shortestEdge > 0) {
-            double scale = (double) shortestEdge / Math.min(h, w);
-            targetH = h <= w ? shortestEdge : (int) Math.round(h * scale);
-            targetW = w <= h ? shortestEdge : (int) Math.round(w * scale);
-        } else {
-            targetH = height;
-            targetW = width;
-        }
+        int[] target = resizedSize(w, h);
+        int targetW = target[0];
+        int targetH = target[1];
         NDArray pixels = hwc.toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
         if (targetH != h || targetW != w) {
             pixels = NDImageUtils.resize(pixels, targetW, targetH, Image.Interpolation.BICUBIC).clip(0, 255).round();
@@ -80,6 +73,32 @@ public record ImageProcessor(int shortestEdge, int height, int width, int cropHe
         NDArray meanArr = manager.create(mean).reshape(3, 1, 1);
         NDArray stdArr = manager.create(std).reshape(3, 1, 1);
         return chw.sub(meanArr).div(stdArr).expandDims(0);                                       // (1, 3, H, W)
+    }
+
+    /** @return the resized (width, height) of an image of this size */
+    private int[] resizedSize(int w, int h) {
+        if (shortestEdge <= 0) {
+            return new int[] {width, height};
+        }
+        double scale = (double) shortestEdge / Math.min(h, w);
+        return new int[] {w <= h ? shortestEdge : (int) Math.round(w * scale), h <= w ? shortestEdge : (int) Math.round(h * scale)};
+    }
+
+    /**
+     * @param w the original width
+     * @param h the original height
+     * @return the part of the original image that the processed pixels show (the center crop, mapped back)
+     */
+    public io.maskimpact.model.ImageRegion.Box box(int w, int h) {
+        int[] target = resizedSize(w, h);
+        if (cropHeight <= 0) {
+            return io.maskimpact.model.ImageRegion.Box.whole(w, h);
+        }
+        int left = (target[0] - cropWidth) / 2;
+        int top = (target[1] - cropHeight) / 2;
+        double sx = (double) w / target[0];
+        double sy = (double) h / target[1];
+        return new io.maskimpact.model.ImageRegion.Box(left * sx, top * sy, (left + cropWidth) * sx, (top + cropHeight) * sy);
     }
 
     // Hugging Face's convert_rgb: grey, palette and alpha images become plain RGB.

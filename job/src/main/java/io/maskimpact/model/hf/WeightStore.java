@@ -32,6 +32,12 @@ import java.util.TreeSet;
  * The tensors of a Hugging Face checkpoint: one {@code model.safetensors}, or shards listed by
  * {@code model.safetensors.index.json}; every tensor is widened to float32 as it is loaded.
  *
+ * <p>Checkpoints of different transformers releases name the same module differently
+ * ({@code language_model.model.layers.0} in 4.x files and in what 5.x saves, {@code
+ * model.language_model.layers.0} inside transformers 5). A family opens the store with the
+ * {@link Renaming}s transformers applies at load (its {@code conversion_mapping.py}), so that it
+ * reads every layout under one name: the name of the module in transformers' own model.
+ *
  * <p>Written by hand because DJL's {@code NDList.decode} reads a whole file into one byte array
  * (no shard over 2 GiB) and aborts the JVM on BF16 with the PyTorch engine; here each tensor is
  * memory-mapped on its own and BF16 is widened in Java ({@code bits << 16}, bit-exact).
@@ -43,6 +49,28 @@ public final class WeightStore {
     private record Entry(Path file, String dtype, long[] shape, long begin, long end) {
     }
 
+    /**
+     * One rename of stored tensor names, as transformers' {@code WeightRenaming}: the first match of
+     * a regular expression is replaced (with {@code $1}-style groups).
+     *
+     * @param source the pattern
+     * @param target the replacement
+     */
+    public record Renaming(java.util.regex.Pattern source, String target) {
+        /**
+         * @param source the pattern
+         * @param target the replacement
+         * @return the renaming
+         */
+        public static Renaming of(String source, String target) {
+            return new Renaming(java.util.regex.Pattern.compile(source), target);
+        }
+
+        String apply(String name) {
+            return source.matcher(name).replaceFirst(target);
+        }
+    }
+
     private WeightStore(Path dir, Map<String, Entry> entries) {
         this.dir = dir;
         this.entries = entries;
@@ -52,10 +80,11 @@ public final class WeightStore {
      * Indexes the safetensors files of a model directory (headers only; no tensor is read).
      *
      * @param dir the model directory
+     * @param renamings applied in order to every stored name
      * @return the store
      * @throws ModelLoadException when there are no weights or a header is unreadable
      */
-    public static WeightStore open(Path dir) throws ModelLoadException {
+    public static WeightStore open(Path dir, List<Renaming> renamings) throws ModelLoadException {
         List<Path> files = new ArrayList<>();
         Path index = dir.resolve("model.safetensors.index.json");
         if (Files.isRegularFile(index)) {
@@ -78,9 +107,21 @@ public final class WeightStore {
             throw new ModelLoadException("Cannot load model: no *.safetensors weights in " + dir
                     + " (convert .bin checkpoints to safetensors first)");
         }
-        Map<String, Entry> entries = new LinkedHashMap<>();
+        Map<String, Entry> stored = new LinkedHashMap<>();
         for (Path file : files) {
-            readHeader(file, entries);
+            readHeader(file, stored);
+        }
+        Map<String, Entry> entries = new LinkedHashMap<>();
+        for (Map.Entry<String, Entry> e : stored.entrySet()) {
+            String name = e.getKey();
+            for (Renaming r : renamings) {
+                name = r.apply(name);
+            }
+            Entry clash = entries.put(name, e.getValue());
+            if (clash != null) {
+                throw new ModelLoadException("Cannot load model: two tensors of " + dir + " map to '" + name
+                        + "' (the checkpoint mixes weight layouts; keep one)");
+            }
         }
         return new WeightStore(dir, entries);
     }
@@ -121,26 +162,6 @@ public final class WeightStore {
     /** @return every tensor name */
     public java.util.Set<String> names() {
         return entries.keySet();
-    }
-
-    /**
-     * Picks the first prefix under which the store holds a tensor; transformers has moved
-     * sub-models between releases ({@code language_model.model.} became {@code model.language_model.}).
-     *
-     * @param what the sub-model, for the error message
-     * @param candidates prefixes to try, in order
-     * @return the chosen prefix
-     */
-    public String prefix(String what, String... candidates) throws ModelLoadException {
-        for (String candidate : candidates) {
-            for (String name : entries.keySet()) {
-                if (name.startsWith(candidate)) {
-                    return candidate;
-                }
-            }
-        }
-        throw new ModelLoadException("Cannot load model: no " + what + " weights in " + dir
-                + " (looked for names starting with " + String.join(" or ", candidates) + ")");
     }
 
     /**

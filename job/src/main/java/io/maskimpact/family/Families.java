@@ -1,0 +1,82 @@
+package io.maskimpact.family;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import io.maskimpact.family.llava.Llava;
+import io.maskimpact.model.ModelLoadException;
+import io.maskimpact.model.Vlm;
+import io.maskimpact.model.hf.HfCheckpoint;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The family registry: {@code model_type} of config.json to the family that loads it, one line
+ * per family.
+ *
+ * <pre>
+ * try (Vlm model = Families.load(Path.of("models/tiny-llava"), "cpu")) { ... }
+ * </pre>
+ */
+public final class Families {
+
+    /** Loads one family's models. */
+    interface Loader {
+        Vlm load(HfCheckpoint checkpoint, NDManager manager) throws ModelLoadException;
+    }
+
+    private static final Map<String, Loader> FAMILIES = new TreeMap<>(Map.of(
+            "llava", Llava::load));
+
+    private Families() {
+    }
+
+    /** @return the model types this build runs, sorted */
+    public static java.util.Set<String> supportedTypes() {
+        return FAMILIES.keySet();
+    }
+
+    /**
+     * Loads a Hugging Face model folder onto a device.
+     *
+     * @param dir the model folder
+     * @param device {@code cpu}, {@code gpu} or {@code gpu:N} (also {@code cuda:N})
+     * @return the loaded model; the caller closes it
+     * @throws ModelLoadException with a one-line message naming the file and what to do
+     */
+    public static Vlm load(Path dir, String device) throws ModelLoadException {
+        HfCheckpoint checkpoint = HfCheckpoint.open(dir);
+        String type = checkpoint.config().optString("model_type").orElse("");
+        Loader loader = FAMILIES.get(type);
+        if (loader == null) {
+            throw new ModelLoadException("Cannot load model: model_type '" + type + "' in " + dir.resolve("config.json")
+                    + " is not supported (supported: " + String.join(", ", FAMILIES.keySet()) + ")");
+        }
+        NDManager manager = Engine.getEngine("PyTorch").newBaseManager(parseDevice(device));
+        try {
+            return loader.load(checkpoint, manager);
+        } catch (ModelLoadException | RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /**
+     * @param name {@code cpu}, {@code gpu}, {@code gpu:N} or {@code cuda:N}
+     * @return the DJL device
+     */
+    public static Device parseDevice(String name) {
+        String n = name.trim().toLowerCase(Locale.ROOT);
+        if (n.equals("cpu")) {
+            return Device.cpu();
+        }
+        String[] parts = n.split(":");
+        if ((parts[0].equals("gpu") || parts[0].equals("cuda")) && parts.length <= 2) {
+            return parts.length == 1 ? Device.gpu() : Device.gpu(Integer.parseInt(parts[1]));
+        }
+        throw new IllegalArgumentException("Unknown device '" + name + "' (expected cpu, gpu or gpu:N)");
+    }
+}

@@ -1,0 +1,147 @@
+package io.maskimpact.model.nn;
+
+import com.google.gson.JsonElement;
+import io.maskimpact.model.DecoderShape;
+import io.maskimpact.model.ModelLoadException;
+import io.maskimpact.model.hf.HfConfig;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A decoder-only text model's hyperparameters, read from a {@code text_config} of a supported
+ * {@code model_type}, with transformers' class defaults where a key is absent.
+ *
+ * <p>Every knob that changes the maths is explicit here, and a config value the decoder does not
+ * implement fails in {@link #from} with the key and the file.
+ *
+ * @param modelType the text model_type
+ * @param vocabSize V
+ * @param hiddenSize d
+ * @param intermediateSize MLP width F
+ * @param numLayers L
+ * @param numHeads query heads H
+ * @param numKvHeads key/value heads G
+ * @param headDim D
+ * @param normEps RMSNorm epsilon
+ * @param normOffsetFromOne Gemma's RMSNorm, whose weight is stored as w and used as 1 + w
+ * @param qkvBias whether q/k/v projections have biases
+ * @param outputBias whether o_proj has a bias
+ * @param mlpBias whether the MLP's projections have biases
+ * @param qkNorm whether queries and keys are RMS-normalized per head before RoPE
+ * @param sandwichNorms Gemma's extra norms after attention and around the MLP
+ * @param attentionScale the logit scale
+ * @param hiddenAct the MLP activation
+ * @param embedScale input embeddings are multiplied by it (Gemma: sqrt(d)); 1 otherwise
+ * @param layerTypes per layer, {@code full_attention} or {@code sliding_attention}
+ * @param slidingWindow the window of sliding layers (a query sees keys less than this far back)
+ * @param rope rotary settings per layer type
+ * @param maxPositions max_position_embeddings
+ * @param tieEmbeddings whether lm_head reuses embed_tokens
+ */
+public record TextConfig(String modelType, int vocabSize, int hiddenSize, int intermediateSize, int numLayers,
+                         int numHeads, int numKvHeads, int headDim, float normEps, boolean normOffsetFromOne,
+                         boolean qkvBias, boolean outputBias, boolean mlpBias, boolean qkNorm, boolean sandwichNorms,
+                         float attentionScale, String hiddenAct, float embedScale, List<String> layerTypes,
+                         int slidingWindow, Map<String, RopeParameters> rope, int maxPositions, boolean tieEmbeddings) {
+
+    /** The layer type of full (global) attention layers. */
+    public static final String FULL = "full_attention";
+    /** The layer type of sliding-window attention layers. */
+    public static final String SLIDING = "sliding_attention";
+    /** Text model types this build runs. */
+    public static final List<String> SUPPORTED = List.of("llama", "qwen2");
+
+    /**
+     * @param text the text_config object
+     * @param tieDefault tie_word_embeddings of the outer config, used when the text config lacks it
+     * @return the config
+     * @throws ModelLoadException when the model type or a setting is not supported
+     */
+    public static TextConfig from(HfConfig text, boolean tieDefault) throws ModelLoadException {
+        String type = text.optString("model_type").orElse("llama");
+        rejectSet(text, "attn_logit_softcapping", "final_logit_softcapping");
+        int hidden = text.intValue("hidden_size");
+        int heads = text.intValue("num_attention_heads");
+        int kvHeads = text.intValue("num_key_value_heads", heads);
+        if (heads % kvHeads != 0) {
+            throw new ModelLoadException("Cannot load model: num_attention_heads " + heads
+                    + " is not a multiple of num_key_value_heads " + kvHeads + " in " + text);
+        }
+        int headDim = text.intValue("head_dim", hidden / heads);
+        int layers = text.intValue("num_hidden_layers");
+        String act = text.optString("hidden_act").orElse("silu");
+        Activations.of(act, text + "#hidden_act");      // fails here, at load, when unknown
+        boolean tie = text.boolValue("tie_word_embeddings", tieDefault);
+        float eps = (float) text.doubleValue("rms_norm_eps", 1e-6);
+        return switch (type) {
+            case "llama" -> {
+                boolean bias = text.boolValue("attention_bias", false);
+                RopeParameters rope = RopeParameters.read(text, 10000.0);
+                yield new TextConfig(type, text.intValue("vocab_size"), hidden, text.intValue("intermediate_size"), layers,
+                        heads, kvHeads, headDim, eps, false, bias, bias, text.boolValue("mlp_bias", false), false, false,
+                        (float) Math.pow(headDim, -0.5), act, 1f, fullAttentionOnly(text, layers), 0,
+                        Map.of(FULL, rope), text.intValue("max_position_embeddings", 2048), tie);
+            }
+            case "qwen2" -> {
+                RopeParameters rope = RopeParameters.read(text, 10000.0);
+                yield new TextConfig(type, text.intValue("vocab_size"), hidden, text.intValue("intermediate_size"), layers,
+                        heads, kvHeads, headDim, eps, false, true, false, false, false, false,
+                        (float) Math.pow(headDim, -0.5), act, 1f, fullAttentionOnly(text, layers), 0,
+                        Map.of(FULL, rope), text.intValue("max_position_embeddings", 32768), tie);
+            }
+            default -> throw new ModelLoadException("Cannot load model: text model_type '" + type + "' in " + text
+                    + " is not supported (supported: " + String.join(", ", SUPPORTED) + ")");
+        };
+    }
+
+    /**
+     * Fails when a key that this build does not implement holds a value.
+     *
+     * @param config the config
+     * @param keys keys that must be absent or null
+     * @throws ModelLoadException naming the first one set
+     */
+    public static void rejectSet(HfConfig config, String... keys) throws ModelLoadException {
+        for (String key : keys) {
+            if (config.has(key)) {
+                JsonElement value = config.json().get(key);
+                throw new ModelLoadException("Cannot load model: '" + key + "' = " + value + " in " + config
+                        + " is not supported (this build computes the model without it; remove it only if the model was trained without it)");
+            }
+        }
+    }
+
+    /**
+     * The layer types of a model whose decoder this build runs with full attention everywhere:
+     * fails when the config asks for sliding windows.
+     */
+    private static List<String> fullAttentionOnly(HfConfig text, int layers) throws ModelLoadException {
+        if (text.boolValue("use_sliding_window", false)) {
+            throw new ModelLoadException("Cannot load model: use_sliding_window = true in " + text
+                    + " is not supported for this model type (supported: false)");
+        }
+        if (text.has("layer_types")) {
+            List<String> types = Arrays.asList(text.strings("layer_types"));
+            if (types.size() != layers || types.stream().anyMatch(t -> !t.equals(FULL))) {
+                throw new ModelLoadException("Cannot load model: layer_types " + types + " in " + text
+                        + " is not supported for this model type (expected " + layers + " x " + FULL + ")");
+            }
+        }
+        return java.util.Collections.nCopies(layers, FULL);
+    }
+
+    /** @return the sizes the analysis needs */
+    public DecoderShape shape() {
+        return new DecoderShape(numLayers, numHeads, numKvHeads, headDim, hiddenSize, maxPositions);
+    }
+
+    /**
+     * @param layer a layer index
+     * @return the window of that layer, 0 for full attention
+     */
+    public int windowOf(int layer) {
+        return layerTypes.get(layer).equals(SLIDING) ? slidingWindow : 0;
+    }
+}

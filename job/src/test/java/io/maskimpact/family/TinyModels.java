@@ -1,0 +1,113 @@
+package io.maskimpact.family;
+
+import io.maskimpact.analysis.MaskMode;
+import io.maskimpact.model.ModelLoadException;
+import io.maskimpact.model.Vlm;
+import io.maskimpact.analysis.PairRequest;
+import io.maskimpact.toy.ToyData;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * The checkpoints shipped in {@code models/}, loaded once per test JVM, and toy pairs for them.
+ */
+public final class TinyModels {
+    /** The trained LLaVA (CLIP + LLaMA with GQA, old weight layout, fp32). */
+    public static final String LLAVA = "tiny-llava";
+    /** Random SigLIP + Qwen2 (new weight layout, BF16, sharded, tied embeddings, linear RoPE scaling). */
+    public static final String QWEN2_SIGLIP = "tiny-llava-qwen2-siglip";
+    /** Both families of weight layout. */
+    public static final List<String> ALL = List.of(LLAVA, QWEN2_SIGLIP);
+
+    private static final Map<String, Vlm> LOADED = new ConcurrentHashMap<>();
+
+    private TinyModels() {
+    }
+
+    /** @return the repository's models/ folder, whichever module the tests run from */
+    public static Path modelsDir() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isDirectory(dir.resolve("models").resolve(LLAVA))) {
+                return dir.resolve("models");
+            }
+        }
+        throw new IllegalStateException("models/" + LLAVA + " not found above " + Path.of("").toAbsolutePath());
+    }
+
+    /**
+     * @param name a model directory name under models/
+     * @param target a folder to create, for a copy to break
+     * @return {@code target}, holding a copy of the checkpoint's files
+     */
+    public static Path copy(String name, Path target) throws IOException {
+        Files.createDirectories(target);
+        try (Stream<Path> files = Files.list(modelsDir().resolve(name))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, target.resolve(f.getFileName()));
+            }
+        }
+        return target;
+    }
+
+    /**
+     * Replaces the first occurrence of {@code from} in a model folder's config.json; fails when there
+     * is none, so that a test cannot silently break nothing.
+     *
+     * @param dir the model folder
+     * @param from the text to replace, e.g. {@code "model_type": "llava"}
+     * @param to its replacement
+     */
+    public static void editConfig(Path dir, String from, String to) throws IOException {
+        Path config = dir.resolve("config.json");
+        String text = Files.readString(config);
+        if (!text.contains(from)) {
+            throw new IllegalStateException("config.json has no " + from);
+        }
+        Files.writeString(config, text.replaceFirst(java.util.regex.Pattern.quote(from), to));
+    }
+
+    /**
+     * @param name a model directory name under models/
+     * @return the model, loaded on CPU once per JVM and never closed (the JVM ends with the tests)
+     */
+    public static Vlm get(String name) {
+        return LOADED.computeIfAbsent(name, n -> {
+            try {
+                return Families.load(modelsDir().resolve(n), "cpu");
+            } catch (ModelLoadException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    /**
+     * @param seed toy seed
+     * @param index pair index
+     * @param maxNewTokens steps
+     * @param mode mask mode
+     * @return the toy pair as a request
+     */
+    public static PairRequest toyRequest(long seed, int index, int maxNewTokens, MaskMode mode) {
+        ToyData.Sample sample = ToyData.sample(seed, index);
+        return new PairRequest(sample.pairId(), decodePng(sample.png()), sample.question(), maxNewTokens, mode);
+    }
+
+    /** @return the decoded image */
+    public static BufferedImage decodePng(byte[] png) {
+        try {
+            return ImageIO.read(new ByteArrayInputStream(png));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
