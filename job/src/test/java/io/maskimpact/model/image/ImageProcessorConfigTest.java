@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.maskimpact.model.ModelLoadException;
-import io.maskimpact.model.TinyModels;
+import io.maskimpact.family.TinyModels;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +47,7 @@ class ImageProcessorConfigTest {
         ImageRegion region = clip.process(image).regions().get(0);
         assertThat(clip.name()).isEqualTo("CLIPImageProcessor");
         assertThat(region.width() + "x" + region.height()).as("crop_size 96x96").isEqualTo("96x96");
-        ImagePipeline siglip = ImageProcessors.forModel(TinyModels.modelsDir().resolve("tiny-llava-qwen2-siglip"), ProcessorOverrides.NONE);
+        ImagePipeline siglip = ImageProcessors.forModel(TinyModels.modelsDir().resolve(TinyModels.QWEN2_SIGLIP), ProcessorOverrides.NONE);
         assertThat(siglip.name()).isEqualTo("SiglipImageProcessor");
         assertThat(siglip.process(image).regions().get(0).shape()).as("size 64x64, channels first").containsExactly(3, 64, 64);
     }
