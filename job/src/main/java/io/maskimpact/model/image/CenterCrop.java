@@ -36,7 +36,7 @@ public record CenterCrop(int height, int width) implements ImageStep {
                 }
             }
         }
-        Box box = region.box().part(in.width(), in.height(), left, top, width, height);
-        return List.of(new PixelRegion(region.kind(), new PixelImage(width, height, channels, out), box, region.row(), region.col()));
+        return List.of(new PixelRegion(region.kind(), new PixelImage(width, height, channels, out),
+                region.boxOf(left, top, width, height), region.row(), region.col()));
     }
 }

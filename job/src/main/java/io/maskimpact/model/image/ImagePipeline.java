@@ -46,7 +46,7 @@ public record ImagePipeline(String name, List<ImageStep> steps, PixelValues pixe
             }
             regions = next;
         }
-        List<ImageRegion> out = new ArrayList<>(regions.size());
+        List<ProcessedRegion> out = new ArrayList<>(regions.size());
         Optional<PatchGrid> grid = Optional.empty();
         for (PixelRegion region : regions) {
             PixelImage pixels = region.pixels();
@@ -59,7 +59,7 @@ public record ImagePipeline(String name, List<ImageStep> steps, PixelValues pixe
                 grid = Optional.of(p.grid(pixels.height(), pixels.width()));
                 shape = new int[] {grid.get().h() * grid.get().w(), c * p.temporal() * p.patch() * p.patch()};
             }
-            out.add(new ImageRegion(region.kind(), region.box(), pixels.width(), pixels.height(), region.row(), region.col(), values, shape));
+            out.add(new ProcessedRegion(region.kind(), region.box(), pixels.width(), pixels.height(), region.row(), region.col(), values, shape));
         }
         return new ProcessedImage(List.copyOf(out), grid);
     }

@@ -1,5 +1,6 @@
 package io.maskimpact.model.image;
 
+import io.maskimpact.model.ImageRegion.Kind;
 import io.maskimpact.model.PromptException;
 
 import java.util.ArrayList;
@@ -8,7 +9,8 @@ import java.util.List;
 /**
  * Gemma 3's {@code pan_and_scan}: an image elongated enough is followed by 2 to {@code maxCrops} crops side by
  * side along its long direction (about one per unit of aspect ratio, each at least {@code minCropSize}); each
- * crop then goes through the same resize as the image. Crops carry their position as row and column.
+ * crop then goes through the same resize as the image. Crops are tiles to the rest of the job (a part of the
+ * image seen at its own resolution), with their position as row and column.
  *
  * @param minCropSize {@code pan_and_scan_min_crop_size}
  * @param maxCrops {@code pan_and_scan_max_num_crops}
@@ -50,7 +52,7 @@ public record PanAndScan(int minCropSize, int maxCrops, double minRatio) impleme
                     throw new PromptException("Cannot pan and scan a " + w + "x" + h + " image: crop " + (r * cropsW + c + 1)
                             + " of " + cropsW + "x" + cropsH + " would be empty (pan_and_scan_min_crop_size " + minCropSize + " is too small)");
                 }
-                out.add(region.part(RegionKind.CROP, x, y, Math.min(cropW, w - x), Math.min(cropH, h - y), r, c));
+                out.add(region.part(Kind.TILE, x, y, Math.min(cropW, w - x), Math.min(cropH, h - y), r, c));
             }
         }
         return out;

@@ -1,5 +1,6 @@
 package io.maskimpact.model.image;
 
+import io.maskimpact.model.ImageRegion.Kind;
 import io.maskimpact.model.PromptException;
 
 import java.util.ArrayList;
@@ -19,7 +20,7 @@ public record SplitTiles(int tile, Resampling filter) implements ImageStep {
     @Override
     public List<PixelRegion> apply(PixelRegion region) throws PromptException {
         PixelImage in = region.pixels();
-        PixelRegion global = new PixelRegion(RegionKind.GLOBAL, in, region.box(), -1, -1);
+        PixelRegion global = new PixelRegion(Kind.GLOBAL, in, region.box(), -1, -1);
         if (in.height() <= tile && in.width() <= tile) {
             return List.of(global);
         }
@@ -28,7 +29,7 @@ public record SplitTiles(int tile, Resampling filter) implements ImageStep {
         List<PixelRegion> out = new ArrayList<>(rows * cols + 1);
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c++) {
-                out.add(region.part(RegionKind.TILE, c * tile, r * tile, tile, tile, r, c));
+                out.add(region.part(Kind.TILE, c * tile, r * tile, tile, tile, r, c));
             }
         }
         out.addAll(new Resize(OutputSizes.fixed(tile, tile), filter).apply(global));

@@ -44,7 +44,7 @@ class ImageProcessorConfigTest {
     void theShippedCheckpointsLoad() throws Exception {
         PixelImage image = PixelImage.blank(100, 73, 3);
         ImagePipeline clip = ImageProcessors.forModel(TinyModels.modelsDir().resolve(TinyModels.LLAVA), ProcessorOverrides.NONE);
-        ImageRegion region = clip.process(image).regions().get(0);
+        ProcessedRegion region = clip.process(image).regions().get(0);
         assertThat(clip.name()).isEqualTo("CLIPImageProcessor");
         assertThat(region.width() + "x" + region.height()).as("crop_size 96x96").isEqualTo("96x96");
         ImagePipeline siglip = ImageProcessors.forModel(TinyModels.modelsDir().resolve(TinyModels.QWEN2_SIGLIP), ProcessorOverrides.NONE);

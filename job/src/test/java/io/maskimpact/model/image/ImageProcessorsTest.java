@@ -62,7 +62,7 @@ class ImageProcessorsTest {
                 assertThat(out.tileCols()).as("%s: tile cols", what).isEqualTo(run.get("cols").getAsInt());
             }
             if (run.has("numCrops")) {
-                assertThat(out.cropCount()).as("%s: num_crops", what).isEqualTo(run.get("numCrops").getAsInt());
+                assertThat(out.tileCount()).as("%s: num_crops", what).isEqualTo(run.get("numCrops").getAsInt());
             }
         }
         System.out.printf("%s vs transformers %s: %d values, %.4f%% identical, max |diff| %.3g%n", name,
@@ -90,7 +90,7 @@ class ImageProcessorsTest {
     private static float[] concat(ProcessedImage out) {
         List<float[]> parts = new ArrayList<>();
         int n = 0;
-        for (ImageRegion r : out.regions()) {
+        for (ProcessedRegion r : out.regions()) {
             parts.add(r.values());
             n += r.values().length;
         }

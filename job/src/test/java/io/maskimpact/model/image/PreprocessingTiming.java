@@ -39,7 +39,7 @@ public final class PreprocessingTiming {
                 out = pipeline.process(image);
                 best = Math.min(best, System.nanoTime() - t0);
             }
-            ImageRegion r = out.regions().get(0);
+            ProcessedRegion r = out.regions().get(0);
             System.out.printf("%-9s 1000x800 -> %dx%d, %d values: best of 30 %.1f ms%n", p[0], r.width(), r.height(),
                     r.values().length, best / 1e6);
         }

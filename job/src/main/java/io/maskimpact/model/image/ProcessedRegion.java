@@ -1,9 +1,11 @@
 package io.maskimpact.model.image;
 
+import io.maskimpact.model.ImageRegion;
+
 /**
  * One region of a processed image, as the vision tower takes it.
  *
- * @param kind what the region is: the image, a tile, the global image, a crop
+ * @param kind what the region is: the image, a tile (Gemma 3's pan-and-scan crops too), the global image
  * @param box where its pixels come from, in the original image's pixel coordinates (for the whole image or
  *     the global image, the whole image; for a center crop, the crop mapped back; for a tile or pan-and-scan
  *     crop, its rectangle mapped back)
@@ -15,5 +17,5 @@ package io.maskimpact.model.image;
  *     (N, C*T*P*P)
  * @param shape the dimensions of {@code values}
  */
-public record ImageRegion(RegionKind kind, Box box, int width, int height, int row, int col, float[] values, int[] shape) {
+public record ProcessedRegion(ImageRegion.Kind kind, ImageRegion.Box box, int width, int height, int row, int col, float[] values, int[] shape) {
 }
