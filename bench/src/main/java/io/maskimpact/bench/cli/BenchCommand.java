@@ -1,4 +1,4 @@
-package io.maskimpact.cli;
+package io.maskimpact.bench.cli;
 
 import io.maskimpact.analysis.PairException;
 import io.maskimpact.analysis.VariantSet;
@@ -8,6 +8,9 @@ import io.maskimpact.bench.EngineBenchmark;
 import io.maskimpact.bench.StorageBenchmark;
 import io.maskimpact.bench.SyntheticImpact;
 import io.maskimpact.bench.ThroughputBenchmark;
+import io.maskimpact.cli.ExitCodes;
+import io.maskimpact.cli.JobLauncher;
+import io.maskimpact.cli.Options;
 import io.maskimpact.model.ModelLoadException;
 import io.maskimpact.run.JobConf;
 import io.maskimpact.run.JobConfException;
@@ -24,6 +27,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,7 +48,7 @@ import picocli.CommandLine.Spec;
  * benchmarks file (between its markers), so benchmarks run at different times share the file.
  * Numbers are wall times on whatever machine runs them: compare ratios within one section.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "mask-impact bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run a benchmark and write its section of docs/BENCHMARKS.md: engine (exact vs naive), storage "
                 + "(bytes per impact row), throughput (pairs/s, local[1] vs local[2], where the time goes), cost (analysis "
                 + "vs plain generation).", ""},
@@ -62,6 +66,15 @@ public class BenchCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    /**
+     * Runs a benchmark and exits with its code.
+     *
+     * @param args the command line after {@code bench}
+     */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new BenchCommand()).execute(args));
+    }
 
     @Override
     public Integer call() {
@@ -126,7 +139,7 @@ public class BenchCommand implements Callable<Integer> {
      * (they only say where the section goes).
      */
     static String commandLine(CommandSpec spec) {
-        List<String> parts = new ArrayList<>(List.of("./submit.sh"));
+        List<String> parts = new ArrayList<>(List.of("./submit.sh", "bench"));
         List<String> args = spec.commandLine().getParseResult().originalArgs();
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
