@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code bench}: usage errors, and the storage benchmark writing only its own section. */
+/** {@code bench}: help, usage errors, and the storage benchmark writing only its own section. */
 class BenchCommandTest {
 
     @TempDir
@@ -28,9 +28,24 @@ class BenchCommandTest {
     }
 
     @Test
+    void everyBenchmarkHasHelpWithTheExitCodes() {
+        for (String command : new String[] {"engine", "storage", "throughput", "cost"}) {
+            Cli.Result r = bench(command, "--help");
+            assertThat(r.code()).as("bench %s --help exits 0", command).isEqualTo(ExitCodes.OK);
+            assertThat(r.out()).as("bench %s --help", command).contains("Usage: mask-impact bench " + command)
+                    .contains("--doc", "--no-doc", "Exit codes:", "3  cannot start");
+        }
+        assertThat(bench("--help").out()).as("bench --help lists the benchmarks")
+                .contains("Usage: mask-impact bench", "engine", "storage", "throughput", "cost");
+    }
+
+    @Test
     void invalidValuesAreUsageErrors() {
         assertThat(bench("storage", "--out", dir.toString(), "--pairs", "0").code()).isEqualTo(ExitCodes.USAGE);
-        assertThat(bench("cost", "--steps", "0").code()).isEqualTo(ExitCodes.USAGE);
+        Cli.Result steps = bench("cost", "--steps", "0");
+        assertThat(steps.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(steps.err()).as("a usage error names the command's help")
+                .contains("Try 'mask-impact bench cost --help'");
         assertThat(bench("storage").code()).as("--out is required").isEqualTo(ExitCodes.USAGE);
     }
 
