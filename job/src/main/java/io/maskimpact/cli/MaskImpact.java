@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
                 + "changes when that token is hidden from attention.", ""},
         subcommands = {RunCommand.class, DemoCommand.class, ServeCommand.class, QueryCommand.class,
             AnalyzeCommand.class, ToyDataCommand.class, CommandLine.HelpCommand.class},
-        footer = ExitCodes.FOOTER)
+        footer = {ExitCodes.FOOTER, "Benchmarks (a module of their own): ./submit.sh bench --help"})
 public class MaskImpact implements Callable<Integer> {
 
     @Spec
