@@ -6,10 +6,10 @@ import io.maskimpact.analysis.AnalysisOptions;
 import io.maskimpact.analysis.GreedyDecoder;
 import io.maskimpact.analysis.ImpactAnalyzer;
 import io.maskimpact.analysis.MaskMode;
-import io.maskimpact.analysis.PairException;
 import io.maskimpact.analysis.PairImpact;
 import io.maskimpact.analysis.PairRequest;
 import io.maskimpact.analysis.VariantSet;
+import io.maskimpact.input.PairRejection;
 import io.maskimpact.model.DecoderSession;
 import io.maskimpact.model.ModelLoadException;
 import io.maskimpact.model.PreparedPrompt;
@@ -103,7 +103,7 @@ public final class CostBenchmark {
      * @param variants as given to {@code --variants}
      * @return the measurement
      */
-    public static Result run(Path modelDir, int pairs, int steps, String variants) throws ModelLoadException, PairException {
+    public static Result run(Path modelDir, int pairs, int steps, String variants) throws ModelLoadException, PairRejection {
         try (Vlm model = Families.load(modelDir, "cpu")) {
             return run(model, modelDir.getFileName().toString(), pairs, steps, variants);
         }
@@ -117,7 +117,7 @@ public final class CostBenchmark {
      * @param variants as given to {@code --variants}
      * @return the measurement
      */
-    public static Result run(Vlm model, String name, int pairs, int steps, String variants) throws PairException {
+    public static Result run(Vlm model, String name, int pairs, int steps, String variants) throws PairRejection {
         ImpactAnalyzer analyzer = new ImpactAnalyzer(model, analysis(steps, variants));
         java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         List<PairRequest> requests = requests(pairs + 1, steps);

@@ -4,11 +4,11 @@ import io.maskimpact.analysis.Algorithm;
 import io.maskimpact.analysis.AnalysisOptions;
 import io.maskimpact.analysis.ImpactAnalyzer;
 import io.maskimpact.analysis.MaskMode;
-import io.maskimpact.analysis.PairException;
 import io.maskimpact.analysis.PairImpact;
 import io.maskimpact.analysis.PairRequest;
 import io.maskimpact.analysis.StepImpact;
 import io.maskimpact.analysis.VariantSet;
+import io.maskimpact.input.PairRejection;
 import io.maskimpact.model.ModelLoadException;
 import io.maskimpact.model.Vlm;
 import io.maskimpact.family.Families;
@@ -57,7 +57,7 @@ public final class EngineBenchmark {
      * @param maxNewTokens generation steps per pair
      * @return the measurement
      */
-    public static Result run(Path modelDir, int pairs, int maxNewTokens) throws ModelLoadException, PairException {
+    public static Result run(Path modelDir, int pairs, int maxNewTokens) throws ModelLoadException, PairRejection {
         try (Vlm model = Families.load(modelDir, "cpu")) {
             AnalysisOptions exact = new AnalysisOptions(MaskMode.BOTH, maxNewTokens, VariantSet.DEFAULT, Algorithm.EXACT, false);
             List<PairRequest> requests = CostBenchmark.requests(pairs + 1, maxNewTokens);   // + 1 warm-up pair
@@ -90,7 +90,7 @@ public final class EngineBenchmark {
     }
 
     /** Analyses every request, timing all but the first (the warm-up), and keeps the timed results. */
-    private static double time(ImpactAnalyzer analyzer, List<PairRequest> requests, List<PairImpact> out) throws PairException {
+    private static double time(ImpactAnalyzer analyzer, List<PairRequest> requests, List<PairImpact> out) throws PairRejection {
         analyzer.analyze(requests.get(0));
         long start = System.nanoTime();
         for (PairRequest request : requests.subList(1, requests.size())) {

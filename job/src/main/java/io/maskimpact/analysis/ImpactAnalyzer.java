@@ -1,5 +1,6 @@
 package io.maskimpact.analysis;
 
+import io.maskimpact.input.PairRejection;
 import ai.djl.ndarray.NDManager;
 import io.maskimpact.model.DecoderSession;
 import io.maskimpact.model.DecoderShape;
@@ -53,22 +54,22 @@ public final class ImpactAnalyzer implements PairAnalyzer {
     }
 
     @Override
-    public PairImpact analyze(PairRequest request) throws PairException {
+    public PairImpact analyze(PairRequest request) throws PairRejection {
         String id = request.pairId();
         if (request.question() == null || request.question().isBlank()) {
-            throw new PairException(id, "prompt", "Cannot analyze pair " + id + ": the question is empty (give every pair a question)", null);
+            throw new PairRejection(id, "prompt", "Cannot analyze pair " + id + ": the question is empty (give every pair a question)", null);
         }
         try (NDManager pair = model.manager().newSubManager()) {
             PreparedPrompt prompt;
             try {
                 prompt = model.prompts().prepare(request.image(), request.question(), pair);
             } catch (PromptException e) {
-                throw new PairException(id, "prompt", "Cannot analyze pair " + id + ": " + e.getMessage(), e);
+                throw new PairRejection(id, "prompt", "Cannot analyze pair " + id + ": " + e.getMessage(), e);
             }
             DecoderShape shape = model.shape();
             int needed = prompt.tokens().size() + request.maxNewTokens();
             if (needed > shape.maxPositions()) {
-                throw new PairException(id, "prompt", "Cannot analyze pair " + id + ": prompt of " + prompt.tokens().size()
+                throw new PairRejection(id, "prompt", "Cannot analyze pair " + id + ": prompt of " + prompt.tokens().size()
                         + " tokens plus " + request.maxNewTokens() + " new tokens exceeds the model's context of "
                         + shape.maxPositions() + " (shorten the question or lower max_new_tokens)", null);
             }
@@ -76,7 +77,7 @@ public final class ImpactAnalyzer implements PairAnalyzer {
                 return generate(request, prompt, session, pair);
             }
         } catch (RuntimeException e) {
-            throw new PairException(id, "analysis", "Cannot analyze pair " + id + ": the model failed ("
+            throw new PairRejection(id, "analysis", "Cannot analyze pair " + id + ": the model failed ("
                     + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
         }
     }

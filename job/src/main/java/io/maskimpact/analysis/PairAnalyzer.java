@@ -1,5 +1,7 @@
 package io.maskimpact.analysis;
 
+import io.maskimpact.input.PairRejection;
+
 /**
  * Measures masking impact for one pair at a time; one per Spark task (not thread-safe).
  *
@@ -11,9 +13,9 @@ public interface PairAnalyzer extends AutoCloseable {
     /**
      * @param request the decoded pair
      * @return every step's impact rows
-     * @throws PairException when this pair cannot be analysed (the job records it and goes on)
+     * @throws PairRejection when this pair cannot be analysed (the job records it and goes on)
      */
-    PairImpact analyze(PairRequest request) throws PairException;
+    PairImpact analyze(PairRequest request) throws PairRejection;
 
     /** @return the model's name as written to the {@code pairs} table */
     String modelName();

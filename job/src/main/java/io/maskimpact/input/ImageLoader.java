@@ -25,7 +25,7 @@ import org.apache.hadoop.fs.Path;
  * Reads an image through Hadoop's FileSystem ({@code file:}, {@code hdfs:}, {@code s3a:} alike)
  * and decodes it into an 8-bit RGB {@link BufferedImage}.
  *
- * <p>Every failure is a {@link InputRejection} with stage {@code image} and one line that says
+ * <p>Every failure is a {@link PairRejection} with stage {@code image} and one line that says
  * what is wrong: file not found, empty, larger than {@code maxBytes}, not an image, corrupt or
  * truncated (including decoder warnings such as a JPEG's premature end, which ImageIO otherwise
  * only reports on the side). Memory stays bounded: files over {@code maxBytes} are rejected
@@ -76,9 +76,9 @@ public final class ImageLoader {
      * @param pairId the pair, for messages
      * @param uri the image's absolute URI
      * @return the image as {@link BufferedImage#TYPE_INT_RGB}
-     * @throws InputRejection with stage {@code image} when it cannot be read or decoded
+     * @throws PairRejection with stage {@code image} when it cannot be read or decoded
      */
-    public BufferedImage load(String pairId, String uri) throws InputRejection {
+    public BufferedImage load(String pairId, String uri) throws PairRejection {
         return read(pairId, uri).image();
     }
 
@@ -86,9 +86,9 @@ public final class ImageLoader {
      * @param pairId the pair, for messages
      * @param uri the image's absolute URI
      * @return the decoded image with the file's bytes
-     * @throws InputRejection with stage {@code image} when it cannot be read or decoded
+     * @throws PairRejection with stage {@code image} when it cannot be read or decoded
      */
-    public Decoded read(String pairId, String uri) throws InputRejection {
+    public Decoded read(String pairId, String uri) throws PairRejection {
         byte[] bytes = readBytes(pairId, uri);
         // the bytes are in memory already: ImageIO's own stream for them would copy them to a temp file
         try (ImageInputStream iis = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
@@ -124,7 +124,7 @@ public final class ImageLoader {
             } finally {
                 reader.dispose();
             }
-        } catch (InputRejection e) {
+        } catch (PairRejection e) {
             throw e;
         } catch (IOException | RuntimeException e) {
             // ImageIO reports truncation as IIOException, EOFException or, for some PNGs, runtime exceptions
@@ -132,7 +132,7 @@ public final class ImageLoader {
         }
     }
 
-    private byte[] readBytes(String pairId, String uri) throws InputRejection {
+    private byte[] readBytes(String pairId, String uri) throws PairRejection {
         Path path = new Path(uri);
         try {
             FileSystem fs = path.getFileSystem(conf);

@@ -90,42 +90,42 @@ public final class InputErrors {
                 + " (pass --allow-external-images to read it)";
     }
 
-    // ---- image decoding (InputRejection, stage image)
+    // ---- image decoding (PairRejection, stage image)
 
-    static InputRejection imageNotFound(String pairId, String uri) {
+    static PairRejection imageNotFound(String pairId, String uri) {
         return image(pairId, "file not found (" + uri + ")", null);
     }
 
-    static InputRejection imageEmpty(String pairId, String uri) {
+    static PairRejection imageEmpty(String pairId, String uri) {
         return image(pairId, "the file is empty (" + uri + ", 0 bytes)", null);
     }
 
-    static InputRejection imageTooLarge(String pairId, String uri, long bytes, long max) {
+    static PairRejection imageTooLarge(String pairId, String uri, long bytes, long max) {
         return image(pairId, "the file is too large (" + uri + ", " + bytes + " bytes, expected at most " + max + ")",
                 null);
     }
 
-    static InputRejection progressiveTooLarge(String pairId, String uri, int width, int height, long maxPixels) {
+    static PairRejection progressiveTooLarge(String pairId, String uri, int width, int height, long maxPixels) {
         return image(pairId, "a progressive JPEG of " + width + "x" + height + " pixels, over --max-image-pixels ("
                 + maxPixels + "): the decoder holds all of a progressive JPEG's data whatever the subsampling (~2 bytes "
                 + "per pixel and channel); save it as a baseline JPEG or smaller, or raise --max-image-pixels (" + uri + ")",
                 null);
     }
 
-    static InputRejection imageUnreadable(String pairId, String uri, Throwable cause) {
+    static PairRejection imageUnreadable(String pairId, String uri, Throwable cause) {
         return image(pairId, "the file cannot be read (" + uri + ": " + oneLine(cause) + ")", cause);
     }
 
-    static InputRejection notAnImage(String pairId, String uri) {
+    static PairRejection notAnImage(String pairId, String uri) {
         return image(pairId, "not a PNG, JPEG, GIF or BMP image (" + uri + ")", null);
     }
 
-    static InputRejection imageCorrupt(String pairId, String uri, String reason, Throwable cause) {
+    static PairRejection imageCorrupt(String pairId, String uri, String reason, Throwable cause) {
         return image(pairId, "the image is corrupt or truncated (" + uri + ": " + reason + ")", cause);
     }
 
-    private static InputRejection image(String pairId, String reason, Throwable cause) {
-        return new InputRejection(pairId, OutputSchema.STAGE_IMAGE, "Cannot read image for pair " + pairId + ": " + reason,
+    private static PairRejection image(String pairId, String reason, Throwable cause) {
+        return new PairRejection(pairId, OutputSchema.STAGE_IMAGE, "Cannot read image for pair " + pairId + ": " + reason,
                 cause);
     }
 

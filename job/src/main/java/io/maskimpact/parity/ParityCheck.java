@@ -7,13 +7,13 @@ import io.maskimpact.analysis.AnalysisOptions;
 import io.maskimpact.analysis.GreedyDecoder;
 import io.maskimpact.analysis.ImpactAnalyzer;
 import io.maskimpact.analysis.MaskMode;
-import io.maskimpact.analysis.PairException;
+import io.maskimpact.input.PairRejection;
 import io.maskimpact.analysis.PairImpact;
 import io.maskimpact.analysis.PairRequest;
 import io.maskimpact.analysis.StepImpact;
 import io.maskimpact.analysis.VariantSet;
 import io.maskimpact.input.ImageLoader;
-import io.maskimpact.input.InputRejection;
+import io.maskimpact.input.PairRejection;
 import io.maskimpact.model.DecoderSession;
 import io.maskimpact.model.ModelLoadException;
 import io.maskimpact.model.PreparedPrompt;
@@ -65,7 +65,7 @@ public final class ParityCheck {
             BufferedImage image;
             try {
                 image = images.load(id, manifestDir.resolve(pair.image()).toUri().toString());
-            } catch (InputRejection e) {
+            } catch (PairRejection e) {
                 report.equal("image", id, "unreadable: " + e.getMessage(), "read");
                 continue;
             }
@@ -80,7 +80,7 @@ public final class ParityCheck {
                         MaskMode.BOTH)), dump, manager);
             } catch (PromptException e) {
                 report.equal("prompt", id, "failed: " + e.getMessage(), "built");
-            } catch (PairException e) {
+            } catch (PairRejection e) {
                 report.equal("rows", id, "failed: " + e.getMessage(), "analysed");
             }
         }

@@ -1,12 +1,11 @@
 package io.maskimpact.run;
 
 import io.maskimpact.analysis.PairAnalyzer;
-import io.maskimpact.analysis.PairException;
+import io.maskimpact.input.PairRejection;
 import io.maskimpact.analysis.PairImpact;
 import io.maskimpact.analysis.PairRequest;
 import io.maskimpact.analysis.MaskMode;
 import io.maskimpact.input.ImageLoader;
-import io.maskimpact.input.InputRejection;
 import io.maskimpact.input.InputErrors;
 import io.maskimpact.input.PairSpec;
 import io.maskimpact.model.ModelLoadException;
@@ -160,10 +159,7 @@ final class AnalyzePairs implements FlatMapFunction<Iterator<PairSpec>, Internal
             PairImpact impact = analyzer.analyze(new PairRequest(spec.pairId(), image, spec.question(),
                     spec.maxNewTokens(), MaskMode.parse(spec.maskMode())));
             return PairResult.ok(input, model, impact, seconds(t0));
-        } catch (InputRejection e) {
-            LOG.warn("Pair {} rejected at stage {}: {}", spec.pairId(), e.stage(), e.getMessage());
-            return PairResult.failed(input, model, e.stage(), e.errorClass(), e.getMessage(), seconds(t0));
-        } catch (PairException e) {
+        } catch (PairRejection e) {
             LOG.warn("Pair {} rejected at stage {}: {}", spec.pairId(), e.stage(), e.getMessage());
             return PairResult.failed(input, model, e.stage(), e.errorClass(), e.getMessage(), seconds(t0));
         } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package io.maskimpact.analysis;
 
+import io.maskimpact.input.PairRejection;
 import io.maskimpact.family.TinyModels;
 import io.maskimpact.model.Vlm;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,7 +26,7 @@ class ExactVsNaiveTest {
 
     @ParameterizedTest(name = "{0}, mask mode {1}")
     @MethodSource("cases")
-    void exactEqualsNaive(String modelName, MaskMode mode) throws PairException {
+    void exactEqualsNaive(String modelName, MaskMode mode) throws PairRejection {
         Vlm model = TinyModels.get(modelName);
         AnalysisOptions exact = new AnalysisOptions(mode, 4, VariantSet.parse("all"), Algorithm.EXACT, false);
         ImpactAnalyzer fast = new ImpactAnalyzer(model, exact);

@@ -1,5 +1,6 @@
 package io.maskimpact.analysis;
 
+import io.maskimpact.input.PairRejection;
 import io.maskimpact.model.ImageRegion;
 import io.maskimpact.model.TokenInfo;
 import io.maskimpact.model.TokenKind;
@@ -59,19 +60,19 @@ public final class FakeAnalyzer implements PairAnalyzer {
     }
 
     @Override
-    public PairImpact analyze(PairRequest request) throws PairException {
+    public PairImpact analyze(PairRequest request) throws PairRejection {
         if (closed) {
             throw new IllegalStateException("analyzer used after close");
         }
         String id = request.pairId();
         if (spec.failPairs().contains(id)) {
-            throw new PairException(id, "analysis", "Cannot analyze pair " + id + ": the fake model was told to fail", null);
+            throw new PairRejection(id, "analysis", "Cannot analyze pair " + id + ": the fake model was told to fail", null);
         }
         if (spec.crashPairs().contains(id)) {
             throw new AssertionError("the fake model crashed on pair " + id);
         }
         if (request.image() == null || request.image().getWidth() < 1) {
-            throw new PairException(id, "image", "Cannot analyze pair " + id + ": no image", null);
+            throw new PairRejection(id, "image", "Cannot analyze pair " + id + ": no image", null);
         }
         if (spec.delayMs() > 0) {
             try {
@@ -93,7 +94,7 @@ public final class FakeAnalyzer implements PairAnalyzer {
         tokens.add(TokenInfo.plain(3, "<assistant>", TokenKind.SPECIAL));
         int promptLength = tokens.size();
         if (promptLength + request.maxNewTokens() > spec.maxContext()) {
-            throw new PairException(id, "prompt", "Cannot analyze pair " + id + ": prompt of " + promptLength
+            throw new PairRejection(id, "prompt", "Cannot analyze pair " + id + ": prompt of " + promptLength
                     + " tokens plus " + request.maxNewTokens() + " new tokens exceeds the model's context of "
                     + spec.maxContext(), null);
         }

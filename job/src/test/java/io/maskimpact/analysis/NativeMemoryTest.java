@@ -1,5 +1,6 @@
 package io.maskimpact.analysis;
 
+import io.maskimpact.input.PairRejection;
 import io.maskimpact.family.TinyModels;
 import io.maskimpact.model.Vlm;
 import org.junit.jupiter.api.Test;
@@ -10,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class NativeMemoryTest {
 
     @Test
-    void managedArraysStayFlatAcrossPairs() throws PairException {
+    void managedArraysStayFlatAcrossPairs() throws PairRejection {
         Vlm model = TinyModels.get(TinyModels.LLAVA);
         for (Algorithm algorithm : Algorithm.values()) {
             ImpactAnalyzer analyzer = new ImpactAnalyzer(model,

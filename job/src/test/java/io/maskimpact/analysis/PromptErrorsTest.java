@@ -1,5 +1,6 @@
 package io.maskimpact.analysis;
 
+import io.maskimpact.input.PairRejection;
 import io.maskimpact.family.TinyModels;
 import io.maskimpact.model.Vlm;
 import org.junit.jupiter.api.Test;
@@ -7,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Pairs the real tiny model cannot take become PairExceptions with the errors table's stage. */
+/** Pairs the real tiny model cannot take become PairRejections with the errors table's stage. */
 class PromptErrorsTest {
 
     private static PairRequest withQuestion(String question, int maxNewTokens) {
@@ -21,7 +22,7 @@ class PromptErrorsTest {
         ImpactAnalyzer analyzer = new ImpactAnalyzer(model, AnalysisOptions.defaults());
         String longQuestion = "what colour is the circle ".repeat(60).strip() + "?";   // ~300 tokens > 256 positions
         assertThatThrownBy(() -> analyzer.analyze(withQuestion(longQuestion, 3)))
-                .isInstanceOfSatisfying(PairException.class, e -> {
+                .isInstanceOfSatisfying(PairRejection.class, e -> {
                     assertThat(e.stage()).isEqualTo("prompt");
                     assertThat(e.getMessage()).contains("exceeds the model's context of " + model.shape().maxPositions())
                             .contains("shorten the question");
@@ -32,14 +33,14 @@ class PromptErrorsTest {
     void blankQuestionIsAPromptError() {
         ImpactAnalyzer analyzer = new ImpactAnalyzer(TinyModels.get(TinyModels.LLAVA), AnalysisOptions.defaults());
         assertThatThrownBy(() -> analyzer.analyze(withQuestion("  \t", 3)))
-                .isInstanceOfSatisfying(PairException.class, e -> assertThat(e.stage()).isEqualTo("prompt"));
+                .isInstanceOfSatisfying(PairRejection.class, e -> assertThat(e.stage()).isEqualTo("prompt"));
     }
 
     @Test
     void questionHoldingTheImagePlaceholderIsAPromptError() {
         ImpactAnalyzer analyzer = new ImpactAnalyzer(TinyModels.get(TinyModels.LLAVA), AnalysisOptions.defaults());
         assertThatThrownBy(() -> analyzer.analyze(withQuestion("what colour is <image> the circle?", 3)))
-                .isInstanceOfSatisfying(PairException.class, e -> {
+                .isInstanceOfSatisfying(PairRejection.class, e -> {
                     assertThat(e.stage()).isEqualTo("prompt");
                     assertThat(e.getMessage()).contains("more than one image placeholder");
                 });

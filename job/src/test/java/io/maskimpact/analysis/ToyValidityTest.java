@@ -1,5 +1,6 @@
 package io.maskimpact.analysis;
 
+import io.maskimpact.input.PairRejection;
 import io.maskimpact.family.TinyModels;
 import io.maskimpact.model.TokenInfo;
 import io.maskimpact.model.Vlm;
@@ -24,7 +25,7 @@ class ToyValidityTest {
     private static final int PAIRS = 100;
 
     @Test
-    void groundTruthCellIsInTopThreeVisionTokens() throws PairException {
+    void groundTruthCellIsInTopThreeVisionTokens() throws PairRejection {
         Vlm model = TinyModels.get(TinyModels.LLAVA);
         ImpactAnalyzer analyzer = new ImpactAnalyzer(model,
                 new AnalysisOptions(MaskMode.VISION, 4, VariantSet.parse("attn"), Algorithm.EXACT, false));

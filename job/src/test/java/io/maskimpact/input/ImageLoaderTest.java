@@ -27,7 +27,7 @@ class ImageLoaderTest {
         return p;
     }
 
-    private BufferedImage load(Path p) throws InputRejection {
+    private BufferedImage load(Path p) throws PairRejection {
         return loader.load("p", p.toUri().toString());
     }
 
@@ -82,7 +82,7 @@ class ImageLoaderTest {
         Path progressive = Files.write(tmp.resolve("progressive.jpg"), progressiveJpeg(big));
         assertThat(JpegMarkers.scan(Files.readAllBytes(progressive)).progressive()).isTrue();
         assertThatThrownBy(() -> loader.read("p", progressive.toUri().toString()))
-                .isInstanceOf(InputRejection.class)
+                .isInstanceOf(PairRejection.class)
                 .hasMessage("Cannot read image for pair p: a progressive JPEG of 200x100 pixels, over --max-image-pixels "
                         + "(10000): the decoder holds all of a progressive JPEG's data whatever the subsampling (~2 bytes "
                         + "per pixel and channel); save it as a baseline JPEG or smaller, or raise --max-image-pixels ("
@@ -123,9 +123,9 @@ class ImageLoaderTest {
         Path cutJpeg = Files.write(tmp.resolve("cut.jpg"), Arrays.copyOf(jpg.toByteArray(), jpg.size() / 2));
         Path big = Files.write(tmp.resolve("big.png"), new byte[(1 << 20) + 1]);
 
-        assertThatThrownBy(() -> load(tmp.resolve("missing.png"))).isInstanceOf(InputRejection.class)
+        assertThatThrownBy(() -> load(tmp.resolve("missing.png"))).isInstanceOf(PairRejection.class)
                 .hasMessageStartingWith("Cannot read image for pair p: file not found")
-                .satisfies(e -> assertThat(((InputRejection) e).stage()).isEqualTo("image"));
+                .satisfies(e -> assertThat(((PairRejection) e).stage()).isEqualTo("image"));
         assertThatThrownBy(() -> load(text)).hasMessageContaining("not a PNG, JPEG, GIF or BMP image");
         assertThatThrownBy(() -> load(empty)).hasMessageContaining("the file is empty");
         assertThatThrownBy(() -> load(truncated)).hasMessageContaining("corrupt or truncated");

@@ -117,7 +117,7 @@ public final class FakeBackend implements LoadedModel.Provider {
 
         @Override
         public io.maskimpact.analysis.PairImpact analyze(io.maskimpact.analysis.PairRequest request)
-                throws io.maskimpact.analysis.PairException {
+                throws io.maskimpact.input.PairRejection {
             org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
             if (task != null && task.attemptNumber() == 0 && pairs.contains(request.pairId())) {
                 FIRST_ATTEMPT_CRASHES.add(request.pairId() + "/" + task.stageId() + "." + task.partitionId() + "."

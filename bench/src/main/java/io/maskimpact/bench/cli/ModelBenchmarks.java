@@ -1,7 +1,7 @@
 package io.maskimpact.bench.cli;
 
-import io.maskimpact.analysis.PairException;
 import io.maskimpact.cli.ExitCodes;
+import io.maskimpact.input.PairRejection;
 import io.maskimpact.model.ModelLoadException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -15,7 +15,7 @@ final class ModelBenchmarks {
 
     /** One model benchmark: a model folder, pairs and steps in, one result out. */
     interface ModelBenchmark<R> {
-        R run(Path modelDir, int pairs, int steps) throws ModelLoadException, PairException;
+        R run(Path modelDir, int pairs, int steps) throws ModelLoadException, PairRejection;
     }
 
     /**
@@ -37,7 +37,7 @@ final class ModelBenchmarks {
             } catch (ModelLoadException e) {
                 err.println("Cannot run the " + name + " benchmark: " + e.getMessage());
                 return ExitCodes.CANNOT_START;
-            } catch (PairException e) {
+            } catch (PairRejection e) {
                 err.println("Cannot run the " + name + " benchmark: " + e.getMessage());
                 return ExitCodes.SOFTWARE;
             }

@@ -1,13 +1,13 @@
 package io.maskimpact.input;
 
 /**
- * A pair whose input cannot be used: a bad manifest row or an unreadable image. The job records it
- * as one {@code errors} row and goes on.
+ * A pair that cannot be analysed, at any stage: a bad manifest row, an unreadable image, a prompt
+ * that cannot be built, a model failure. The job records it as one {@code errors} row and goes on.
  *
  * <p>The stage names are those of the {@code errors} table ({@code manifest}, {@code image},
- * {@code prompt}).
+ * {@code prompt}, {@code analysis}).
  */
-public class InputRejection extends Exception {
+public class PairRejection extends Exception {
     private final String pairId;
     private final String stage;
 
@@ -17,7 +17,7 @@ public class InputRejection extends Exception {
      * @param message one line: what, which input, what to do
      * @param cause the underlying failure, or null
      */
-    public InputRejection(String pairId, String stage, String message, Throwable cause) {
+    public PairRejection(String pairId, String stage, String message, Throwable cause) {
         super(message, cause);
         this.pairId = pairId;
         this.stage = stage;
