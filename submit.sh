@@ -4,6 +4,7 @@
 #   ./submit.sh demo                                   the shipped tiny model on bundled toy pairs
 #   ./submit.sh run --manifest pairs.csv --out out/x    the job (./submit.sh run --help)
 #   ./submit.sh --help                                 every command
+#   ./submit.sh bench engine                           a benchmark (./submit.sh bench --help)
 #
 # Two ways to run:
 #  - Embedded local Spark (the default): no Spark installation needed. Runs on local[*] (or the
@@ -23,6 +24,7 @@ set -euo pipefail
 
 HOME_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 JOB="$HOME_DIR/job"
+BENCH="$HOME_DIR/bench"
 MAIN=io.maskimpact.cli.MaskImpact
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
@@ -56,18 +58,21 @@ LOG_CONF="$HOME_DIR/conf/log4j2.properties"
 JVM_PROPS=(-Dmaskimpact.home="$HOME_DIR" -Dai.djl.offline=true -DDJL_CACHE_DIR="$DJL_CACHE_DIR"
   -Dlog4j2.configurationFile="$LOG_CONF")
 
-# Builds the jars when they are missing or older than any source or build file.
+# Builds a module and the modules it uses when its jar or classpath.txt is missing or older than any of
+# their sources or build files. $1: the module; $2: its newest jar, if any; the rest: the modules it uses.
 ensure_built() {
-  local jar
-  jar="$(ls "$JOB"/target/mask-impact-job-*-spark.jar 2>/dev/null | head -n 1 || true)"
-  if [[ -n "$jar" && -f "$JOB/target/classpath.txt" ]] \
-      && [[ -z "$(find "$HOME_DIR/job/src/main" "$HOME_DIR/udfs/src/main" "$HOME_DIR/pom.xml" "$JOB/pom.xml" \
-                  "$HOME_DIR/udfs/pom.xml" -newer "$jar" -print -quit 2>/dev/null)" ]]; then
+  local module="$1" jar="$2" m
+  local inputs=("$HOME_DIR/pom.xml" "$HOME_DIR/$module/src/main" "$HOME_DIR/$module/pom.xml")
+  for m in "${@:3}"; do
+    inputs+=("$HOME_DIR/$m/src/main" "$HOME_DIR/$m/pom.xml")
+  done
+  if [[ -n "$jar" && -f "$HOME_DIR/$module/target/classpath.txt" ]] \
+      && [[ -z "$(find "${inputs[@]}" -newer "$jar" -print -quit 2>/dev/null)" ]]; then
     return
   fi
-  command -v mvn >/dev/null || die "Maven (mvn) is needed to build the job once; install it or build elsewhere"
-  echo "submit.sh: building the job jars with Maven (once; about a minute)..." >&2
-  (cd "$HOME_DIR" && mvn -q -B -Dmaven.test.skip=true -pl job -am package) >&2
+  command -v mvn >/dev/null || die "Maven (mvn) is needed to build the $module once; install it or build elsewhere"
+  echo "submit.sh: building the $module jars with Maven (once; about a minute)..." >&2
+  (cd "$HOME_DIR" && mvn -q -B -Dmaven.test.skip=true -pl "$module" -am package) >&2
 }
 
 cluster=false
@@ -77,9 +82,21 @@ case "$master" in
 esac
 [[ -n "${SPARK_HOME:-}" ]] && cluster=true
 
-ensure_built
-THIN_JAR="$(ls "$JOB"/target/mask-impact-job-*.jar | grep -v -- '-spark\.jar$' | head -n 1)"
-SPARK_JAR="$(ls "$JOB"/target/mask-impact-job-*-spark.jar | head -n 1)"
+if [[ "${1:-}" == bench ]]; then
+  # The benchmarks (docs/BENCHMARKS.md) are their own module, outside the job's jars: built only when
+  # asked for, and always run here on embedded local Spark (they start their own sessions and time
+  # this machine).
+  shift
+  ensure_built bench "$(ls "$BENCH"/target/mask-impact-bench-*.jar 2>/dev/null | head -n 1 || true)" udfs job
+  MAIN=io.maskimpact.bench.cli.BenchCommand
+  LOCAL_CP="$(ls "$BENCH"/target/mask-impact-bench-*.jar | head -n 1):$(cat "$BENCH/target/classpath.txt")"
+  cluster=false
+else
+  ensure_built job "$(ls "$JOB"/target/mask-impact-job-*-spark.jar 2>/dev/null | head -n 1 || true)" udfs
+  THIN_JAR="$(ls "$JOB"/target/mask-impact-job-*.jar | grep -v -- '-\(spark\|tests\)\.jar$' | head -n 1)"
+  SPARK_JAR="$(ls "$JOB"/target/mask-impact-job-*-spark.jar | head -n 1)"
+  LOCAL_CP="$THIN_JAR:$(cat "$JOB/target/classpath.txt")"
+fi
 
 if [[ "$cluster" == false ]]; then
   # Embedded local Spark: spark-defaults style settings become -D properties (SparkConf reads spark.*).
@@ -98,7 +115,7 @@ if [[ "$cluster" == false ]]; then
   fi
   exec "$JAVA" "${OPENS[@]}" -Xmx"${MASK_IMPACT_MEMORY:-4g}" "${JVM_PROPS[@]}" "${spark_props[@]}" \
     -Dai.djl.pytorch.num_threads="${MASK_IMPACT_TORCH_THREADS:-1}" \
-    -cp "$THIN_JAR:$(cat "$JOB/target/classpath.txt")" "$MAIN" "$@"
+    -cp "$LOCAL_CP" "$MAIN" "$@"
 fi
 
 # spark-submit on a cluster (or on SPARK_HOME's own master).

@@ -3,7 +3,8 @@
  *
  * <p>zstddec carries its wasm as base64 and instantiates it from a data: URL, so it also works
  * when the viewer is opened from file://. It decodes 1M float rows in tens of milliseconds, about
- * ten times faster than hyparquet-compressors' pure-JS ZSTD (viewer/BENCHMARK-READER.md).
+ * ten times faster than hyparquet-compressors' pure-JS ZSTD; a whole step reads in half the time
+ * (docs/BENCHMARKS.md, "Reader choice").
  */
 import { ZSTDDecoder } from 'zstddec'
 

@@ -1,5 +1,5 @@
 /**
- * Writes a synthetic mask-impact run that follows the output contract (DESIGN.md section 4 and
+ * Writes a synthetic mask-impact run that follows the output contract (README.md, "Output", and
  * viewer/MANIFEST.md): hive-partitioned ZSTD Parquet for `impact`, plus `pairs`, `steps`,
  * `errors`, images and `_manifest.json`.
  *

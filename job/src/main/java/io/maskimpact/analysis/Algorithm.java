@@ -2,7 +2,7 @@ package io.maskimpact.analysis;
 
 import java.util.Locale;
 
-/** How a masked layer update is computed; both give the same rows (DESIGN.md section 2). */
+/** How a masked layer update is computed; both give the same rows (docs/ENGINE.md). */
 public enum Algorithm {
     /** Closed-form update of the final position's head outputs, batched over masked tokens. */
     EXACT,

@@ -9,7 +9,7 @@ import io.maskimpact.model.LayerInternals;
 import io.maskimpact.model.LayerTrace;
 
 /**
- * Exact closed-form masking (DESIGN.md section 2). Only the final position is read, and hiding
+ * Exact closed-form masking (docs/ENGINE.md, "Exact closed form"). Only the final position is read, and hiding
  * key p changes only the attention weights, so for each head h with weights a and output
  * o = sum_j a_j v_j:
  *

@@ -1,5 +1,5 @@
 /**
- * Per-token, per-layer masking impact for one pair at a time (DESIGN.md sections 1-2).
+ * Per-token, per-layer masking impact for one pair at a time (docs/ENGINE.md: what one row means, and how).
  *
  * <p>{@link io.maskimpact.analysis.ImpactAnalyzer} runs greedy generation and, at each step and
  * layer, compares the final position's vectors (Full, Attn, each head) with one key hidden, by

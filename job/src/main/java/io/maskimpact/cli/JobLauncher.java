@@ -19,17 +19,18 @@ import org.slf4j.LoggerFactory;
  * summary and maps the outcome to an exit code. A session this class started is stopped at the
  * end; one that was already running (tests, notebooks) is left running.
  */
-final class JobLauncher {
+public final class JobLauncher {
     private static final Logger LOG = LoggerFactory.getLogger(JobLauncher.class);
 
     private JobLauncher() {
     }
 
     /**
+     * Resolves a command's settings; an invalid one is a usage error.
+     *
      * @param cli command-line values by setting key
      * @param command the command's name, for messages
-     * @param out where the summary goes
-     * @param err where progress and errors go
+     * @param err where errors go
      * @return the resolved settings, or null after printing a usage error
      */
     static JobConf.Resolved resolve(Map<String, String> cli, String command, PrintWriter err) {
@@ -49,7 +50,14 @@ final class JobLauncher {
         return c;
     }
 
-    static void usage(PrintWriter err, String command, String message) {
+    /**
+     * Prints a usage error: the message, then where the command's options are described.
+     *
+     * @param err where the error goes
+     * @param command the command as typed after {@code mask-impact}, e.g. {@code run} or {@code bench engine}
+     * @param message one line: what is wrong with which option
+     */
+    public static void usage(PrintWriter err, String command, String message) {
         err.println(message);
         err.println("Try 'mask-impact " + command + " --help' for the options.");
         err.flush();

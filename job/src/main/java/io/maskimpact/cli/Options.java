@@ -3,13 +3,13 @@ package io.maskimpact.cli;
 import java.util.Map;
 
 /** Helpers for turning option fields into the command-line layer of {@link io.maskimpact.run.JobConf}. */
-final class Options {
+public final class Options {
 
     private Options() {
     }
 
     /** Adds a value given on the command line; absent options stay absent so lower layers apply. */
-    static void put(Map<String, String> cli, String key, Object value) {
+    public static void put(Map<String, String> cli, String key, Object value) {
         if (value != null) {
             cli.put(key, value.toString());
         }

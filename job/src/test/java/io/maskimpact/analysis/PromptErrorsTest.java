@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Pairs the real tiny model cannot take become PairExceptions with the errors table's stage. */
+/** Pairs the real tiny model cannot take become PairRejections with the errors table's stage. */
 class PromptErrorsTest {
 
     private static PairRequest withQuestion(String question, int maxNewTokens) {

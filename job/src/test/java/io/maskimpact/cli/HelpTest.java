@@ -20,7 +20,8 @@ class HelpTest {
             assertThat(r.out()).as("%s --help", command).contains("Usage: mask-impact " + command).contains("--help");
         }
         Cli.Result top = Cli.run("--help");
-        assertThat(top.out()).contains("Exit codes:").contains("3  cannot start").contains("run").contains("demo");
+        assertThat(top.out()).contains("Exit codes:").contains("3  cannot start").contains("run").contains("demo")
+                .as("the benchmarks are their own module, named in the footer").contains("./submit.sh bench --help");
         assertThat(Cli.run("run", "--help").out()).contains("--mask-mode").contains("--round-decimals")
                 .contains("--zstd-level").contains("--format").contains("--mode").contains("--csv").contains("--limit")
                 .contains("--partitions").contains("--variants").contains("--algorithm").contains("--max-new-tokens")

@@ -15,7 +15,7 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Writes a small run folder by the output contract (DESIGN.md section 4), with Spark, for tests
+ * Writes a small run folder by the output contract ({@link io.maskimpact.schema.OutputSchema}), with Spark, for tests
  * that need a run without running a model.
  *
  * <p>{@value #PAIRS} analysed pairs and one rejected pair, {@value #STEPS} generation steps,

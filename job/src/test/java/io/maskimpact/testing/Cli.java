@@ -24,13 +24,26 @@ public final class Cli {
     }
 
     /**
+     * Runs {@code mask-impact} with the given arguments.
+     *
      * @param args the command line
      * @return exit code and output
      */
     public static Result run(String... args) {
+        return execute(new MaskImpact(), args);
+    }
+
+    /**
+     * Runs another top command, such as the bench module's.
+     *
+     * @param command an instance of a picocli {@code @Command} class
+     * @param args the command line after the command's name
+     * @return exit code and output
+     */
+    public static Result execute(Object command, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cmd = new CommandLine(new MaskImpact());
+        CommandLine cmd = new CommandLine(command);
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));
         int code = cmd.execute(args);

@@ -9,7 +9,7 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The output contract of a run: table names, column names, column types and the sort key
- * (DESIGN.md section 4).
+ * (README.md, "Output", describes it for users).
  *
  * <p>Every writer, reader, test, notebook and the viewer's mirror of this list use these
  * constants; a column name is never spelled out anywhere else. Column order in the

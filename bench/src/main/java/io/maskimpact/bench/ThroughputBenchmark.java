@@ -3,7 +3,6 @@ package io.maskimpact.bench;
 import ai.djl.ndarray.NDManager;
 import io.maskimpact.analysis.AnalysisOptions;
 import io.maskimpact.analysis.ImpactAnalyzer;
-import io.maskimpact.input.PairRejection;
 import io.maskimpact.analysis.PairImpact;
 import io.maskimpact.analysis.PairRequest;
 import io.maskimpact.input.ImageLoader;
@@ -277,7 +276,7 @@ public final class ThroughputBenchmark {
      * @return seconds per pair by stage
      */
     public static Breakdown breakdown(Path modelDir, Path work, int pairs, AnalysisOptions options, int roundDecimals,
-                                      SparkSession spark) throws ModelLoadException, PairRejection, PairRejection, IOException {
+                                      SparkSession spark) throws ModelLoadException, PairRejection, IOException {
         long t0 = System.nanoTime();
         Families.load(modelDir, "cpu").close();
         double firstLoad = (System.nanoTime() - t0) / 1e9;

@@ -20,7 +20,7 @@ import java.util.SplittableRandom;
  * text {@code <image>}) and 54 question tokens, masked in mode {@code both} (310 tokens, plus the
  * tokens generated at earlier steps); 5 steps; 2 pairs: 3,818,880 rows.
  *
- * <p>Values follow the closed form of DESIGN.md section 2 rather than a fitted distribution.
+ * <p>Values follow the closed form of docs/ENGINE.md rather than a fitted distribution.
  * Per (step, layer, head) the final query's attention is a softmax over every token of
  * logits = token salience x head sharpness + noise, where a few sink tokens (one image token, the
  * first question token, the template's first token) get a large logit in most heads past layer 1,

@@ -1,4 +1,4 @@
-package io.maskimpact.bench;
+package io.maskimpact.bench.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,29 +10,48 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code bench}: usage errors, and the storage benchmark writing only its own section. */
+/** {@code bench}: help, usage errors, and the storage benchmark writing only its own section. */
 class BenchCommandTest {
 
     @TempDir
     Path dir;
 
+    private static Cli.Result bench(String... args) {
+        return Cli.execute(new BenchCommand(), args);
+    }
+
     @Test
     void withoutASubcommandPrintsUsage() {
-        Cli.Result r = Cli.run("bench");
+        Cli.Result r = bench();
         assertThat(r.code()).as(r.toString()).isEqualTo(ExitCodes.USAGE);
         assertThat(r.err()).contains("engine", "storage", "throughput", "cost");
     }
 
     @Test
+    void everyBenchmarkHasHelpWithTheExitCodes() {
+        for (String command : new String[] {"engine", "storage", "throughput", "cost"}) {
+            Cli.Result r = bench(command, "--help");
+            assertThat(r.code()).as("bench %s --help exits 0", command).isEqualTo(ExitCodes.OK);
+            assertThat(r.out()).as("bench %s --help", command).contains("Usage: mask-impact bench " + command)
+                    .contains("--doc", "--no-doc", "Exit codes:", "3  cannot start");
+        }
+        assertThat(bench("--help").out()).as("bench --help lists the benchmarks")
+                .contains("Usage: mask-impact bench", "engine", "storage", "throughput", "cost");
+    }
+
+    @Test
     void invalidValuesAreUsageErrors() {
-        assertThat(Cli.run("bench", "storage", "--out", dir.toString(), "--pairs", "0").code()).isEqualTo(ExitCodes.USAGE);
-        assertThat(Cli.run("bench", "cost", "--steps", "0").code()).isEqualTo(ExitCodes.USAGE);
-        assertThat(Cli.run("bench", "storage").code()).as("--out is required").isEqualTo(ExitCodes.USAGE);
+        assertThat(bench("storage", "--out", dir.toString(), "--pairs", "0").code()).isEqualTo(ExitCodes.USAGE);
+        Cli.Result steps = bench("cost", "--steps", "0");
+        assertThat(steps.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(steps.err()).as("a usage error names the command's help")
+                .contains("Try 'mask-impact bench cost --help'");
+        assertThat(bench("storage").code()).as("--out is required").isEqualTo(ExitCodes.USAGE);
     }
 
     @Test
     void aMissingModelCannotStart() {
-        Cli.Result r = Cli.run("bench", "engine", "--models", dir.resolve("nope").toString(), "--no-doc");
+        Cli.Result r = bench("engine", "--models", dir.resolve("nope").toString(), "--no-doc");
         assertThat(r.code()).as(r.toString()).isEqualTo(ExitCodes.CANNOT_START);
         assertThat(r.err()).contains("nope", "does not exist");
     }
@@ -42,7 +61,7 @@ class BenchCommandTest {
         Path doc = dir.resolve("BENCHMARKS.md");
         Files.writeString(doc, "# Benchmarks\n\n## Viewer\n\nhand-written\n\n<!-- bench:engine:start -->\nold engine\n"
                 + "<!-- bench:engine:end -->\n", StandardCharsets.UTF_8);
-        Cli.Result r = Cli.run("bench", "storage", "--out", dir.resolve("out").toString(), "--only-job", "--pairs", "1",
+        Cli.Result r = bench("storage", "--out", dir.resolve("out").toString(), "--only-job", "--pairs", "1",
                 "--steps", "1", "--layers", "2", "--heads", "2", "--partitions", "1", "--master", "local[1]",
                 "--doc", doc.toString());
         assertThat(r.code()).as(r.toString()).isEqualTo(ExitCodes.OK);

@@ -1,0 +1,24 @@
+package io.maskimpact.bench;
+
+import java.lang.management.ManagementFactory;
+import java.time.LocalDate;
+import java.util.Locale;
+
+/** Where a benchmark ran, for docs/BENCHMARKS.md: the machine and how busy it was. */
+public final class Machine {
+    private Machine() {
+    }
+
+    static String describe() {
+        Runtime rt = Runtime.getRuntime();
+        return String.format("Machine: %s %s, %d cores, %d GiB max heap, Java %s; run on %s.",
+                System.getProperty("os.name"), System.getProperty("os.arch"), rt.availableProcessors(),
+                rt.maxMemory() >> 30, System.getProperty("java.version"), LocalDate.now());
+    }
+
+    /** @return the system load average over the last minute, one decimal, or "n/a" where the OS has none */
+    public static String loadAverage() {
+        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        return load < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", load);
+    }
+}
