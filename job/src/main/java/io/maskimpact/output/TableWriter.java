@@ -13,6 +13,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -141,6 +142,10 @@ public final class TableWriter {
     }
 
     private void save(String table, DataFrameWriter<Row> writer) {
+        if (format == OutputFormat.DELTA) {
+            // a table written before a column was added to the contract gains it (older rows read null)
+            writer = writer.option("mergeSchema", "true");
+        }
         writer.format(format.source()).mode(SaveMode.Append).option("compression", "zstd")
                 .partitionBy(OutputSchema.partitionColumns(table).toArray(new String[0]))
                 .save(folder.table(table).toString());
@@ -203,7 +208,26 @@ public final class TableWriter {
      * @return the table's current rows
      */
     public Dataset<Row> read(String table) {
-        return spark.read().format(format.source()).load(folder.table(table).toString());
+        return readTable(spark, format.source(), folder.table(table).toString(), table);
+    }
+
+    /**
+     * Reads a table of a run folder. Parquet files of a small table may differ in their columns (a
+     * run appended to a folder written before a column was added), so their schemas are merged;
+     * {@code impact}'s are not (its schema has not changed, and merging reads every file's footer).
+     *
+     * @param spark the session
+     * @param source {@code parquet} or {@code delta}
+     * @param location the table's folder
+     * @param table one of {@link OutputSchema#TABLES} or {@link OutputSchema#ANALYSIS_TABLES}
+     * @return the table
+     */
+    public static Dataset<Row> readTable(SparkSession spark, String source, String location, String table) {
+        DataFrameReader reader = spark.read().format(source);
+        if (!OutputSchema.IMPACT.equals(table)) {
+            reader = reader.option("mergeSchema", "true");
+        }
+        return reader.load(location);
     }
 
     /**

@@ -150,7 +150,7 @@ public record JobConf(String manifest, String model, String out, String master, 
         String runId = s.get(RUN_ID, null, JobConf::runIdValue);
         JobConf conf = new JobConf(
                 s.get(MANIFEST, null, v -> v),
-                s.get(MODEL, defaultModel(), v -> v),
+                s.get(MODEL, defaultModel(), JobConf::localFolder),
                 s.get(OUT, null, v -> v),
                 s.get(MASTER, null, v -> v),
                 analysis,
@@ -358,6 +358,11 @@ public record JobConf(String manifest, String model, String out, String master, 
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("'" + v + "' (expected " + expected + ")");
         }
+    }
+
+    /** Absolute, because executors resolve a relative path against their own working folders. */
+    private static String localFolder(String v) {
+        return Paths.get(v.strip()).toAbsolutePath().normalize().toString();
     }
 
     private static String deviceValue(String v) {
