@@ -41,7 +41,9 @@ import org.apache.spark.SparkConf;
  * <p>Resolution ({@link #resolve}) is driver-only: it reads files and system properties.
  *
  * @param manifest the input manifest, or null (the {@code demo} writes its own)
- * @param model the model folder
+ * @param model the model folder, a local path that every executor opens itself: absolute (the same
+ *     folder on every node), or relative to each JVM's working folder (a folder that YARN's
+ *     {@code --archives} or a container image puts there)
  * @param out the output folder
  * @param master the Spark master, or null to take Spark's own ({@code local[*]} when none)
  * @param analysis what to measure
@@ -150,7 +152,7 @@ public record JobConf(String manifest, String model, String out, String master, 
         String runId = s.get(RUN_ID, null, JobConf::runIdValue);
         JobConf conf = new JobConf(
                 s.get(MANIFEST, null, v -> v),
-                s.get(MODEL, defaultModel(), JobConf::localFolder),
+                s.get(MODEL, defaultModel(), v -> v),
                 s.get(OUT, null, v -> v),
                 s.get(MASTER, null, v -> v),
                 analysis,
@@ -358,11 +360,6 @@ public record JobConf(String manifest, String model, String out, String master, 
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("'" + v + "' (expected " + expected + ")");
         }
-    }
-
-    /** Absolute, because executors resolve a relative path against their own working folders. */
-    private static String localFolder(String v) {
-        return Paths.get(v.strip()).toAbsolutePath().normalize().toString();
     }
 
     private static String deviceValue(String v) {
