@@ -3,6 +3,10 @@ package io.maskimpact.output;
 import io.delta.tables.DeltaTable;
 import io.maskimpact.schema.OutputSchema;
 import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Arrays;
@@ -12,6 +16,7 @@ import java.util.Set;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.DataFrameWriter;
@@ -21,6 +26,7 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Writes a run's tables through Spark's writers, so that data only becomes visible when a Spark
@@ -73,16 +79,40 @@ public final class TableWriter {
      * Wraps internal rows as a DataFrame without converting them row by row.
      *
      * <p>{@code internalCreateDataFrame} is package-private in Scala, hence public in bytecode;
-     * it is what Spark's own file sources use, and it saves a conversion of every row.
+     * it is what Spark's own file sources use, and it saves a conversion of every row. Spark 3.5
+     * has it on {@code SparkSession}, Spark 4 on the session's class ({@code classic.SparkSession})
+     * only, so it is looked up on the session's runtime class ({@link #INTERNAL_CREATE}).
      *
      * @param spark the session
      * @param rows rows in the column order of {@code table}'s schema
      * @param table one of {@link OutputSchema#TABLES}
      * @return the DataFrame
      */
+    @SuppressWarnings("unchecked")
     public static Dataset<Row> frame(SparkSession spark, JavaRDD<InternalRow> rows, String table) {
-        return spark.internalCreateDataFrame(rows.rdd(), OutputSchema.schema(table), false);
+        try {
+            return (Dataset<Row>) INTERNAL_CREATE.get(spark.getClass())
+                    .invokeExact((Object) spark, rows.rdd(), OutputSchema.schema(table), false);
+        } catch (Throwable t) {
+            throw t instanceof RuntimeException r ? r : new IllegalStateException(t);
+        }
     }
+
+    /** {@code internalCreateDataFrame(RDD[InternalRow], StructType, Boolean)} of a session class. */
+    private static final ClassValue<MethodHandle> INTERNAL_CREATE = new ClassValue<>() {
+        @Override
+        protected MethodHandle computeValue(Class<?> session) {
+            try {
+                Method m = session.getMethod("internalCreateDataFrame", RDD.class, StructType.class, boolean.class);
+                return MethodHandles.publicLookup().unreflect(m).asType(MethodType.methodType(Dataset.class,
+                        Object.class, RDD.class, StructType.class, boolean.class));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("Cannot create a DataFrame of internal rows: " + session.getName()
+                        + " has no internalCreateDataFrame (Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION()
+                        + ")", e);
+            }
+        }
+    };
 
     /**
      * Appends rows to one of the small tables (one file per call); see the class comment.
