@@ -2,6 +2,7 @@ package io.maskimpact.model;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.engine.StandardCapabilities;
 import ai.djl.ndarray.NDManager;
 import io.maskimpact.model.hf.HfConfig;
 import io.maskimpact.model.llava.LlavaModel;
@@ -43,7 +44,15 @@ public final class VlmModels {
             throw new ModelLoadException("Cannot load model: model_type '" + type + "' in " + dir.resolve("config.json")
                     + " is not supported (supported: " + String.join(", ", SUPPORTED_TYPES) + ")");
         }
-        NDManager manager = Engine.getEngine("PyTorch").newBaseManager(parseDevice(device));
+        Engine engine = Engine.getEngine("PyTorch");
+        Device target = parseDevice(device);
+        if (target.isGpu() && !engine.hasCapability(StandardCapabilities.CUDA)) {
+            // the CPU libtorch would fail only at the first operation, deep in a forward pass
+            throw new ModelLoadException("Cannot load model " + dir + " on " + device + ": the libtorch on the"
+                    + " classpath has no CUDA (PyTorch " + engine.getVersion() + "); pass a CUDA build of it"
+                    + " (docs/SCALING.md, 'Where the GPU libtorch comes from') or run with --device cpu");
+        }
+        NDManager manager = engine.newBaseManager(target);
         try {
             return LlavaModel.load(dir, config, manager);
         } catch (ModelLoadException | RuntimeException e) {
