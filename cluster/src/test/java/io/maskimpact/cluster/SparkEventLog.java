@@ -15,7 +15,8 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * What a finished application's Spark event log says ({@code spark.eventLog.enabled}): one JSON
+ * What a finished application's Spark event log says ({@code spark.eventLog.enabled}, with
+ * {@code compress} and {@code rolling.enabled} off, which Spark 4 turns on by default): one JSON
  * object per line, as Spark's {@code JsonProtocol} writes it. Read by the tests as the driver's
  * own record of executors and tasks, independent of what the job wrote.
  *

@@ -105,6 +105,7 @@ class StandaloneClusterTest {
                 "spark.ui.enabled false",
                 "spark.eventLog.enabled true",
                 "spark.eventLog.compress false",
+                "spark.eventLog.rolling.enabled false",
                 "spark.eventLog.dir " + events.toUri()) + "\n");
         Set<String> appsBefore = new HashSet<>(cluster.applications());
         Path clusterOut = tmp.resolve("out-cluster");
@@ -171,6 +172,7 @@ class StandaloneClusterTest {
                 "--conf", "spark.ui.enabled=false",
                 "--conf", "spark.eventLog.enabled=true",
                 "--conf", "spark.eventLog.compress=false",
+                "--conf", "spark.eventLog.rolling.enabled=false",
                 "--conf", "spark.eventLog.dir=" + events.toUri()));
         env.put("MASK_IMPACT_EXTRA_JARS", System.getProperty("maskimpact.jobTestsJar"));
         Path out = tmp.resolve("out-gpu");
