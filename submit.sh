@@ -3,8 +3,8 @@
 #
 #   ./submit.sh demo                                   the shipped tiny model on bundled toy pairs
 #   ./submit.sh run --manifest pairs.csv --out out/x    the job (./submit.sh run --help)
-#   ./submit.sh --help                                 every command
 #   ./submit.sh bench engine                           a benchmark (./submit.sh bench --help)
+#   ./submit.sh --help                                 every command
 #
 # Two ways to run:
 #  - Embedded local Spark (the default): no Spark installation needed. Runs on local[*] (or the
@@ -12,9 +12,13 @@
 #    missing or older than the sources. Spark settings come from conf/spark-local.conf (or the file
 #    named by MASK_IMPACT_SPARK_CONF), passed as -D system properties.
 #  - spark-submit: when --master names a cluster (spark://, yarn, k8s://, local-cluster) or
-#    SPARK_HOME is set. Submits the cluster jar (job/target/*-spark.jar) with the CPU libtorch jar
-#    (MASK_IMPACT_TORCH_JAR names another, e.g. a CUDA flavour). MASK_IMPACT_SPARK_CONF is passed
-#    as --properties-file (e.g. conf/spark-gpu.conf); SPARK_SUBMIT_ARGS adds more spark-submit flags.
+#    SPARK_HOME is set. SPARK_HOME is a Spark distribution (its bin/spark-submit is used) or any
+#    folder whose jars/ holds Spark's jars (Spark's launcher is then called as bin/spark-class
+#    would). Submits the cluster jar built for SPARK_HOME's Spark line (job/target/*-spark.jar for
+#    Spark 3.5, job/target/spark4/*-spark.jar from `mvn -Pspark4` for Spark 4) with the CPU libtorch
+#    jar (MASK_IMPACT_TORCH_JAR names another, e.g. a CUDA flavour) and MASK_IMPACT_EXTRA_JARS (more
+#    jars, comma-separated). MASK_IMPACT_SPARK_CONF is passed as --properties-file (e.g.
+#    conf/spark-gpu.conf); SPARK_SUBMIT_ARGS adds more spark-submit flags (no spaces inside a flag).
 #
 # Environment: JAVA_HOME (Java 17), MASK_IMPACT_MEMORY (local JVM heap, default 4g),
 # MASK_IMPACT_TORCH_THREADS (libtorch threads per process in local mode, default 1: local[*] runs
@@ -58,21 +62,46 @@ LOG_CONF="$HOME_DIR/conf/log4j2.properties"
 JVM_PROPS=(-Dmaskimpact.home="$HOME_DIR" -Dai.djl.offline=true -DDJL_CACHE_DIR="$DJL_CACHE_DIR"
   -Dlog4j2.configurationFile="$LOG_CONF")
 
-# Builds a module and the modules it uses when its jar or classpath.txt is missing or older than any of
-# their sources or build files. $1: the module; $2: its newest jar, if any; the rest: the modules it uses.
+# Builds a module and the modules it uses (into $PROFILE's build folder) when its jar or classpath.txt is
+# missing or older than any of their sources or build files. $1: the module; $2: its build folder; $3: its
+# newest jar, if any; the rest: the modules it uses.
 ensure_built() {
-  local module="$1" jar="$2" m
+  local module="$1" build="$2" jar="$3" m
   local inputs=("$HOME_DIR/pom.xml" "$HOME_DIR/$module/src/main" "$HOME_DIR/$module/pom.xml")
-  for m in "${@:3}"; do
+  for m in "${@:4}"; do
     inputs+=("$HOME_DIR/$m/src/main" "$HOME_DIR/$m/pom.xml")
   done
-  if [[ -n "$jar" && -f "$HOME_DIR/$module/target/classpath.txt" ]] \
+  if [[ -n "$jar" && -f "$build/classpath.txt" ]] \
       && [[ -z "$(find "${inputs[@]}" -newer "$jar" -print -quit 2>/dev/null)" ]]; then
     return
   fi
   command -v mvn >/dev/null || die "Maven (mvn) is needed to build the $module once; install it or build elsewhere"
-  echo "submit.sh: building the $module jars with Maven (once; about a minute)..." >&2
-  (cd "$HOME_DIR" && mvn -q -B -Dmaven.test.skip=true -pl "$module" -am package) >&2
+  echo "submit.sh: building the $module jars with Maven${PROFILE:+ ($PROFILE)} (once; about a minute)..." >&2
+  (cd "$HOME_DIR" && mvn -q -B ${PROFILE:+"-P$PROFILE"} -Dmaven.test.skip=true -pl "$module" -am package) >&2
+}
+
+# SPARK_HOME's Spark, from the name of its spark-core jar, e.g. "2.12 3.5.9" (Scala, Spark).
+spark_home_version() {
+  local core
+  core="$(cd "$SPARK_HOME/jars" 2>/dev/null && ls spark-core_*.jar 2>/dev/null | head -n 1 || true)"
+  [[ "$core" =~ ^spark-core_([0-9.]+)-([0-9][^-]*)(-.*)?\.jar$ ]] \
+    || die "SPARK_HOME=$SPARK_HOME has no jars/spark-core_<scala>-<version>.jar: point it at a Spark distribution or at a folder whose jars/ holds Spark's jars"
+  echo "${BASH_REMATCH[1]} ${BASH_REMATCH[2]}"
+}
+
+# Runs SparkSubmit with a SPARK_HOME that has jars/ but no bin/: like bin/spark-class, asks Spark's
+# launcher for the driver's command line (classpath, memory, Java options from the arguments and the
+# properties file), which it prints after a NUL, each argument NUL-terminated; then runs it.
+spark_class_submit() {
+  local launch=() messages item
+  {
+    IFS= read -r -d '' messages || true
+    [[ -n "$messages" ]] && printf '%s' "$messages" >&2
+    while IFS= read -r -d '' item; do launch+=("$item"); done
+  } < <("$JAVA" -Xmx128m -cp "$SPARK_HOME/jars/*" org.apache.spark.launcher.Main org.apache.spark.deploy.SparkSubmit "$@")
+  ((${#launch[@]})) || die "Spark's launcher (org.apache.spark.launcher.Main in $SPARK_HOME/jars) gave no command; see above"
+  launch[0]="${launch[0]#$'\n'}"
+  exec "${launch[@]}"
 }
 
 cluster=false
@@ -82,20 +111,36 @@ case "$master" in
 esac
 [[ -n "${SPARK_HOME:-}" ]] && cluster=true
 
+# The build for the Spark line that runs the job: the default (Spark 3.5, Scala 2.12), or the
+# spark4 profile's when SPARK_HOME holds Spark 4 (Scala 2.13).
+BUILD="$JOB/target"
+PROFILE=""
+if [[ "$cluster" == true && -n "${SPARK_HOME:-}" ]]; then
+  read -r scala_version spark_version <<< "$(spark_home_version)"
+  case "$spark_version" in
+    3.5.*) ;;
+    4.*) BUILD="$JOB/target/spark4"; PROFILE=spark4 ;;
+    *) die "SPARK_HOME=$SPARK_HOME holds Spark $spark_version; the job runs on Spark 3.5 (Scala 2.12) or 4 (Scala 2.13)" ;;
+  esac
+  # Spark's launcher needs it; a distribution's bin/load-spark-env.sh sets it, a jars-only folder has none
+  export SPARK_SCALA_VERSION="${SPARK_SCALA_VERSION:-$scala_version}"
+fi
+
 if [[ "${1:-}" == bench ]]; then
   # The benchmarks (docs/BENCHMARKS.md) are their own module, outside the job's jars: built only when
   # asked for, and always run here on embedded local Spark (they start their own sessions and time
   # this machine).
   shift
-  ensure_built bench "$(ls "$BENCH"/target/mask-impact-bench-*.jar 2>/dev/null | head -n 1 || true)" udfs job
+  PROFILE=""
+  ensure_built bench "$BENCH/target" "$(ls "$BENCH"/target/mask-impact-bench-*.jar 2>/dev/null | head -n 1 || true)" udfs job
   MAIN=io.maskimpact.bench.cli.BenchCommand
   LOCAL_CP="$(ls "$BENCH"/target/mask-impact-bench-*.jar | head -n 1):$(cat "$BENCH/target/classpath.txt")"
   cluster=false
 else
-  ensure_built job "$(ls "$JOB"/target/mask-impact-job-*-spark.jar 2>/dev/null | head -n 1 || true)" udfs
-  THIN_JAR="$(ls "$JOB"/target/mask-impact-job-*.jar | grep -v -- '-\(spark\|tests\)\.jar$' | head -n 1)"
-  SPARK_JAR="$(ls "$JOB"/target/mask-impact-job-*-spark.jar | head -n 1)"
-  LOCAL_CP="$THIN_JAR:$(cat "$JOB/target/classpath.txt")"
+  ensure_built job "$BUILD" "$(ls "$BUILD"/mask-impact-job-*-spark.jar 2>/dev/null | head -n 1 || true)" udfs
+  THIN_JAR="$(ls "$BUILD"/mask-impact-job-*.jar | grep -v -- '-\(spark\|tests\)\.jar$' | head -n 1)"
+  SPARK_JAR="$(ls "$BUILD"/mask-impact-job-*-spark.jar | head -n 1)"
+  LOCAL_CP="$THIN_JAR:$(cat "$BUILD/classpath.txt")"
 fi
 
 if [[ "$cluster" == false ]]; then
@@ -119,13 +164,16 @@ if [[ "$cluster" == false ]]; then
 fi
 
 # spark-submit on a cluster (or on SPARK_HOME's own master).
-[[ -n "${SPARK_HOME:-}" && -x "$SPARK_HOME/bin/spark-submit" ]] \
-  || die "--master $master needs SPARK_HOME: a Spark 3.5 installation with bin/spark-submit (or use --master local[*])"
-TORCH_JAR="${MASK_IMPACT_TORCH_JAR:-$(ls "$JOB"/target/native/pytorch-native-*.jar | head -n 1)}"
-submit=("$SPARK_HOME/bin/spark-submit" --class "$MAIN" --name mask-impact --jars "$TORCH_JAR"
+[[ -n "${SPARK_HOME:-}" ]] \
+  || die "--master $master needs SPARK_HOME: a Spark 3.5 or 4 distribution, or a folder whose jars/ holds Spark's jars (or use --master local[*])"
+TORCH_JAR="${MASK_IMPACT_TORCH_JAR:-$(ls "$BUILD"/native/pytorch-native-*.jar | head -n 1)}"
+submit=(--class "$MAIN" --name mask-impact --jars "$TORCH_JAR${MASK_IMPACT_EXTRA_JARS:+,$MASK_IMPACT_EXTRA_JARS}"
   --driver-java-options "${JVM_PROPS[*]}")
 [[ -n "$master" ]] && submit+=(--master "$master")
 [[ -n "${MASK_IMPACT_SPARK_CONF:-}" ]] && submit+=(--properties-file "$MASK_IMPACT_SPARK_CONF")
 # shellcheck disable=SC2206 # word splitting of extra flags is intended
 [[ -n "${SPARK_SUBMIT_ARGS:-}" ]] && submit+=(${SPARK_SUBMIT_ARGS})
-exec "${submit[@]}" "$SPARK_JAR" "$@"
+if [[ -x "$SPARK_HOME/bin/spark-submit" ]]; then
+  exec "$SPARK_HOME/bin/spark-submit" "${submit[@]}" "$SPARK_JAR" "$@"
+fi
+spark_class_submit "${submit[@]}" "$SPARK_JAR" "$@"

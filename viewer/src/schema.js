@@ -10,7 +10,8 @@ export const IMPACT_COLUMNS = ['run_id', 'pair_id', 'generation_step', 'layer', 
 
 /** `pairs` columns. */
 export const PAIRS_COLUMNS = ['run_id', 'pair_id', 'image', 'image_uri', 'question', 'answer', 'status', 'model',
-  'mask_mode', 'max_new_tokens', 'grid_rows', 'grid_cols', 'token_count', 'num_layers', 'steps', 'impact_rows', 'seconds']
+  'mask_mode', 'max_new_tokens', 'grid_rows', 'grid_cols', 'token_count', 'num_layers', 'steps', 'impact_rows', 'seconds',
+  'executor_id', 'device']
 
 /** `steps` columns. */
 export const STEPS_COLUMNS = ['run_id', 'pair_id', 'generation_step', 'generated_token_id', 'generated_token',

@@ -37,6 +37,8 @@ import java.util.SplittableRandom;
  */
 public final class SyntheticImpact implements Serializable {
     private static final long serialVersionUID = 1L;
+    /** Where synthetic pairs say they ran. */
+    private static final PairResult.Placement PLACEMENT = new PairResult.Placement("synthetic", "cpu");
     private static final String[] WORDS = {"what", "colour", "is", "the", "object", "in", "upper", "left", "corner",
         "of", "picture", ",", "and", "how", "many", "small", "red", "circles", "can", "you", "see", "near", "it", "?"};
 
@@ -133,7 +135,7 @@ public final class SyntheticImpact implements Serializable {
         String id = impact.pairId();
         PairResult.Input input = new PairResult.Input(id, "images/" + id + ".png", "file:/data/images/" + id + ".png",
                 "synthetic question", "both", shape.steps());
-        return PairResult.ok(input, "synthetic-" + shape.layers() + "x" + shape.heads(), impact, 1f);
+        return PairResult.ok(input, "synthetic-" + shape.layers() + "x" + shape.heads(), PLACEMENT, impact, 1f);
     }
 
     /**

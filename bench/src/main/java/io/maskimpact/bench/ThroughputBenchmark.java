@@ -74,6 +74,8 @@ public final class ThroughputBenchmark {
     public static final double GOAL = 1.8;
     /** Rows the timed write holds at least, so that its per-pair cost stands out of a job's fixed cost. */
     static final long WRITE_ROWS = 200_000;
+    /** The benchmark analyses in its own JVM, on the CPU. */
+    private static final PairResult.Placement BENCH_PLACEMENT = new PairResult.Placement("driver", "cpu");
 
     /**
      * One timed run of the job.
@@ -320,7 +322,7 @@ public final class ThroughputBenchmark {
                 PairImpact impact = analyzer.analyze(request);
                 clock.lap(5);
                 PairResult result = PairResult.ok(new PairResult.Input(pairId, "img", uri, question, "both",
-                        options.maxNewTokens()), model.name(), impact, 0f);
+                        options.maxNewTokens()), model.name(), BENCH_PLACEMENT, impact, 0f);
                 java.util.Iterator<org.apache.spark.sql.catalyst.InternalRow> it =
                         TableRows.impact("bench", result, roundDecimals);
                 long n = 0;

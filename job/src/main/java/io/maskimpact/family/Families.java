@@ -2,6 +2,7 @@ package io.maskimpact.family;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.engine.StandardCapabilities;
 import ai.djl.ndarray.NDManager;
 import io.maskimpact.family.llava.Llava;
 import io.maskimpact.model.ModelLoadException;
@@ -55,7 +56,15 @@ public final class Families {
             throw new ModelLoadException("Cannot load model: model_type '" + type + "' in " + dir.resolve("config.json")
                     + " is not supported (supported: " + String.join(", ", FAMILIES.keySet()) + ")");
         }
-        NDManager manager = Engine.getEngine("PyTorch").newBaseManager(parseDevice(device));
+        Engine engine = Engine.getEngine("PyTorch");
+        Device target = parseDevice(device);
+        if (target.isGpu() && !engine.hasCapability(StandardCapabilities.CUDA)) {
+            // the CPU libtorch would fail only at the first operation, deep in a forward pass
+            throw new ModelLoadException("Cannot load model " + dir + " on " + device + ": the libtorch on the"
+                    + " classpath has no CUDA (PyTorch " + engine.getVersion() + "); pass a CUDA build of it"
+                    + " (docs/SCALING.md, 'Where the GPU libtorch comes from') or run with --device cpu");
+        }
+        NDManager manager = engine.newBaseManager(target);
         try {
             return loader.load(checkpoint, manager);
         } catch (ModelLoadException | RuntimeException e) {

@@ -6,6 +6,7 @@ import io.maskimpact.model.TokenInfo;
 import io.maskimpact.model.TokenKind;
 import java.io.Serializable;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What one pair produced: its impact arrays, or the reason it was rejected.
@@ -27,6 +28,15 @@ public final class PairResult implements Serializable {
     /** Facts from the manifest, known before analysis. */
     public record Input(String pairId, String image, String imageUri, String question, String maskMode,
                         int maxNewTokens) implements Serializable {
+    }
+
+    /**
+     * Where a pair was analysed, for the {@code pairs} table.
+     *
+     * @param executorId Spark's executor id ({@code driver} when the driver runs the tasks)
+     * @param device the device of the pair's forward passes: {@code cpu} or {@code gpu:N}
+     */
+    public record Placement(String executorId, String device) implements Serializable {
     }
 
     /**
@@ -105,6 +115,7 @@ public final class PairResult implements Serializable {
     final String errorMessage;
     // success
     final String model;
+    final Placement placement;
     final String answer;
     final int gridRows;
     final int gridCols;
@@ -125,6 +136,7 @@ public final class PairResult implements Serializable {
         errorClass = full.errorClass;
         errorMessage = full.errorMessage;
         model = full.model;
+        placement = full.placement;
         answer = full.answer;
         gridRows = full.gridRows;
         gridCols = full.gridCols;
@@ -142,13 +154,14 @@ public final class PairResult implements Serializable {
     }
 
     private PairResult(Input input, boolean hasPairRow, String errorStage, String errorClass,
-                       String errorMessage, String model, PairImpact impact, float seconds) {
+                       String errorMessage, String model, Placement placement, PairImpact impact, float seconds) {
         this.input = input;
         this.hasPairRow = hasPairRow;
         this.errorStage = errorStage;
         this.errorClass = errorClass;
         this.errorMessage = errorMessage;
         this.model = model;
+        this.placement = placement;
         this.seconds = seconds;
         if (impact == null) {
             answer = null;
@@ -186,26 +199,30 @@ public final class PairResult implements Serializable {
     /**
      * @param input the pair's manifest facts
      * @param model the model name
+     * @param placement where it was analysed
      * @param impact what the analyzer measured
      * @param seconds wall time of the analysis
      * @return a successful result
      */
-    public static PairResult ok(Input input, String model, PairImpact impact, float seconds) {
-        return new PairResult(input, true, null, null, null, model, impact, seconds);
+    public static PairResult ok(Input input, String model, Placement placement, PairImpact impact, float seconds) {
+        return new PairResult(input, true, null, null, null, model, Objects.requireNonNull(placement, "placement"), impact,
+                seconds);
     }
 
     /**
      * @param input the pair's manifest facts
      * @param model the model name, or null when not known yet
+     * @param placement where it was analysed
      * @param stage the {@code errors} stage
      * @param errorClass the error's class name
      * @param message one line for the user
      * @param seconds wall time spent before it failed
      * @return a failed result: a {@code pairs} row with status {@code error} and an {@code errors} row
      */
-    public static PairResult failed(Input input, String model, String stage, String errorClass, String message,
-                                    float seconds) {
-        return new PairResult(input, true, stage, errorClass, message, model, null, seconds);
+    public static PairResult failed(Input input, String model, Placement placement, String stage, String errorClass,
+                                    String message, float seconds) {
+        return new PairResult(input, true, stage, errorClass, message, model, Objects.requireNonNull(placement, "placement"),
+                null, seconds);
     }
 
     /**
@@ -216,7 +233,7 @@ public final class PairResult implements Serializable {
      * @return a rejection with an {@code errors} row and no {@code pairs} row
      */
     public static PairResult rejected(Input input, String stage, String errorClass, String message) {
-        return new PairResult(input, false, stage, errorClass, message, null, null, 0f);
+        return new PairResult(input, false, stage, errorClass, message, null, null, null, 0f);
     }
 
     /**

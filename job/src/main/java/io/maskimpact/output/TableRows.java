@@ -64,7 +64,8 @@ public final class TableRows {
             utf8(r.model), utf8(in.maskMode()), in.maxNewTokens(),
             ok ? (Object) r.gridRows : null, ok ? (Object) r.gridCols : null,
             ok ? (Object) r.promptLength : null, ok ? (Object) r.numLayers : null,
-            r.stepCount(), r.impactRows(), r.seconds
+            r.stepCount(), r.impactRows(), r.seconds,
+            utf8(r.placement.executorId()), utf8(r.placement.device())
         });
     }
 

@@ -3,6 +3,10 @@ package io.maskimpact.output;
 import io.delta.tables.DeltaTable;
 import io.maskimpact.schema.OutputSchema;
 import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Arrays;
@@ -12,7 +16,9 @@ import java.util.Set;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -20,6 +26,7 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Writes a run's tables through Spark's writers, so that data only becomes visible when a Spark
@@ -72,16 +79,40 @@ public final class TableWriter {
      * Wraps internal rows as a DataFrame without converting them row by row.
      *
      * <p>{@code internalCreateDataFrame} is package-private in Scala, hence public in bytecode;
-     * it is what Spark's own file sources use, and it saves a conversion of every row.
+     * it is what Spark's own file sources use, and it saves a conversion of every row. Spark 3.5
+     * has it on {@code SparkSession}, Spark 4 on the session's class ({@code classic.SparkSession})
+     * only, so it is looked up on the session's runtime class ({@link #INTERNAL_CREATE}).
      *
      * @param spark the session
      * @param rows rows in the column order of {@code table}'s schema
      * @param table one of {@link OutputSchema#TABLES}
      * @return the DataFrame
      */
+    @SuppressWarnings("unchecked")
     public static Dataset<Row> frame(SparkSession spark, JavaRDD<InternalRow> rows, String table) {
-        return spark.internalCreateDataFrame(rows.rdd(), OutputSchema.schema(table), false);
+        try {
+            return (Dataset<Row>) INTERNAL_CREATE.get(spark.getClass())
+                    .invokeExact((Object) spark, rows.rdd(), OutputSchema.schema(table), false);
+        } catch (Throwable t) {
+            throw t instanceof RuntimeException r ? r : new IllegalStateException(t);
+        }
     }
+
+    /** {@code internalCreateDataFrame(RDD[InternalRow], StructType, Boolean)} of a session class. */
+    private static final ClassValue<MethodHandle> INTERNAL_CREATE = new ClassValue<>() {
+        @Override
+        protected MethodHandle computeValue(Class<?> session) {
+            try {
+                Method m = session.getMethod("internalCreateDataFrame", RDD.class, StructType.class, boolean.class);
+                return MethodHandles.publicLookup().unreflect(m).asType(MethodType.methodType(Dataset.class,
+                        Object.class, RDD.class, StructType.class, boolean.class));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("Cannot create a DataFrame of internal rows: " + session.getName()
+                        + " has no internalCreateDataFrame (Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION()
+                        + ")", e);
+            }
+        }
+    };
 
     /**
      * Appends rows to one of the small tables (one file per call); see the class comment.
@@ -141,6 +172,10 @@ public final class TableWriter {
     }
 
     private void save(String table, DataFrameWriter<Row> writer) {
+        if (format == OutputFormat.DELTA) {
+            // a table written before a column was added to the contract gains it (older rows read null)
+            writer = writer.option("mergeSchema", "true");
+        }
         writer.format(format.source()).mode(SaveMode.Append).option("compression", "zstd")
                 .partitionBy(OutputSchema.partitionColumns(table).toArray(new String[0]))
                 .save(folder.table(table).toString());
@@ -203,7 +238,26 @@ public final class TableWriter {
      * @return the table's current rows
      */
     public Dataset<Row> read(String table) {
-        return spark.read().format(format.source()).load(folder.table(table).toString());
+        return readTable(spark, format.source(), folder.table(table).toString(), table);
+    }
+
+    /**
+     * Reads a table of a run folder. Parquet files of a small table may differ in their columns (a
+     * run appended to a folder written before a column was added), so their schemas are merged;
+     * {@code impact}'s are not (its schema has not changed, and merging reads every file's footer).
+     *
+     * @param spark the session
+     * @param source {@code parquet} or {@code delta}
+     * @param location the table's folder
+     * @param table one of {@link OutputSchema#TABLES} or {@link OutputSchema#ANALYSIS_TABLES}
+     * @return the table
+     */
+    public static Dataset<Row> readTable(SparkSession spark, String source, String location, String table) {
+        DataFrameReader reader = spark.read().format(source);
+        if (!OutputSchema.IMPACT.equals(table)) {
+            reader = reader.option("mergeSchema", "true");
+        }
+        return reader.load(location);
     }
 
     /**

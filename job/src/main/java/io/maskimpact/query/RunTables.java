@@ -1,16 +1,20 @@
 package io.maskimpact.query;
 
 import io.maskimpact.output.RunFolder;
+import io.maskimpact.output.TableWriter;
 import io.maskimpact.schema.OutputSchema;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructField;
 
 /**
  * Opens the tables of a run folder as temporary views: {@code impact}, {@code pairs},
@@ -20,7 +24,8 @@ import org.apache.spark.sql.SparkSession;
  * <p>Each table is read as Delta when its folder has a {@code _delta_log}, else as Parquet (the
  * {@code impact} partitions {@code generation_step=<t>} become the int column
  * {@code generation_step}). A run table whose folder is missing or holds no data file is opened
- * empty with the contract's schema, so queries over a run without rejections still work. Only
+ * empty with the contract's schema, so queries over a run without rejections still work; a
+ * contract column that a run's files lack (the run predates it) reads as null. Only
  * file listings and Parquet footers are read here; no data is scanned until a query runs.
  */
 public final class RunTables {
@@ -99,11 +104,22 @@ public final class RunTables {
             if (version != null) {
                 reader = reader.option("versionAsOf", version);
             }
-            return reader.load(location);
+            return withContractColumns(reader.load(location), table);
         }
         if (folder.listDataFiles(path).isEmpty()) {
             return spark.createDataFrame(List.of(), OutputSchema.schema(table));
         }
-        return spark.read().parquet(location);
+        return withContractColumns(TableWriter.readTable(spark, "parquet", location, table), table);
+    }
+
+    /** A run written before a column joined the contract reads it as null, so queries naming it still run. */
+    private static Dataset<Row> withContractColumns(Dataset<Row> df, String table) {
+        Set<String> present = Set.of(df.columns());
+        for (StructField f : OutputSchema.schema(table).fields()) {
+            if (!present.contains(f.name())) {
+                df = df.withColumn(f.name(), functions.lit(null).cast(f.dataType()));
+            }
+        }
+        return df;
     }
 }

@@ -38,16 +38,18 @@ final class AnalyzeAndCommit {
 
     private final SparkSession spark;
     private final JobConf conf;
+    private final String outRoot;
     private final TableWriter writer;
     private final Broadcast<SerializableConfiguration> hadoopConf;
     private final LongAccumulator pairsDone;
     private final LongAccumulator pairsFailed;
     private final LongAccumulator rows;
 
-    AnalyzeAndCommit(SparkSession spark, JobConf conf, TableWriter writer, LongAccumulator pairsDone,
+    AnalyzeAndCommit(SparkSession spark, JobConf conf, String outRoot, TableWriter writer, LongAccumulator pairsDone,
                      LongAccumulator pairsFailed, LongAccumulator rows) {
         this.spark = spark;
         this.conf = conf;
+        this.outRoot = outRoot;
         this.writer = writer;
         this.pairsDone = pairsDone;
         this.pairsFailed = pairsFailed;
@@ -74,7 +76,7 @@ final class AnalyzeAndCommit {
             List<PairSpec> byId = pairs.stream().sorted(Comparator.comparing(PairSpec::pairId, ImpactOrder.STRINGS)).toList();
             int steps = pairs.stream().mapToInt(PairSpec::maxNewTokens).max().orElse(1);
             JavaRDD<InternalRow> impact = jsc.parallelize(byId, partitions)
-                    .mapPartitions(new AnalyzePairs(conf, hadoopConf, collected, pairsDone, pairsFailed, rows));
+                    .mapPartitions(new AnalyzePairs(conf, outRoot, hadoopConf, collected, pairsDone, pairsFailed, rows));
             jsc.setJobDescription(conf.runId() + " " + label + ": analyse " + pairs.size() + " pairs in " + partitions
                     + " tasks, write impact");
             writer.appendImpact(TableWriter.frame(spark, impact, OutputSchema.IMPACT), steps);

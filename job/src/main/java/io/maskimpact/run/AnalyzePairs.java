@@ -21,6 +21,7 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -36,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * The executor side of a run: analyses one partition of pairs and streams their impact rows.
  *
  * <p>Per task: the JVM's shared model from {@link ModelCache} (loaded on the task's device the
- * first time), one {@link PairAnalyzer} (closed when the task ends), one image loader. Per
+ * first time), one {@link PairAnalyzer} (closed when the task ends), one image loader; each pair
+ * records the executor and the device it ran on ({@link Devices#forTask}). Per
  * pair: read and decode the image, analyse, and emit its rows while the next pair waits, so a
  * task holds one pair's arrays at a time. A pair that fails becomes a failed {@link
  * PairResult} (its {@code errors} row) and the task goes on; only a model that cannot be loaded
@@ -53,15 +55,28 @@ final class AnalyzePairs implements FlatMapFunction<Iterator<PairSpec>, Internal
     private static final Logger LOG = LoggerFactory.getLogger(AnalyzePairs.class);
 
     private final JobConf conf;
+    private final String outRoot;
     private final Broadcast<SerializableConfiguration> hadoopConf;
     private final CollectionAccumulator<PairResult> results;
     private final LongAccumulator pairsDone;
     private final LongAccumulator pairsFailed;
     private final LongAccumulator rows;
 
-    AnalyzePairs(JobConf conf, Broadcast<SerializableConfiguration> hadoopConf, CollectionAccumulator<PairResult> results,
-                 LongAccumulator pairsDone, LongAccumulator pairsFailed, LongAccumulator rows) {
+    /**
+     * @param conf the run's settings
+     * @param outRoot the output folder, fully qualified on the driver: a relative {@code --out}
+     *     would resolve against each executor's working folder
+     * @param hadoopConf the driver's Hadoop configuration
+     * @param results where each pair's light result goes
+     * @param pairsDone pairs analysed or failed, for progress
+     * @param pairsFailed pairs failed, for progress
+     * @param rows impact rows, for progress
+     */
+    AnalyzePairs(JobConf conf, String outRoot, Broadcast<SerializableConfiguration> hadoopConf,
+                 CollectionAccumulator<PairResult> results, LongAccumulator pairsDone, LongAccumulator pairsFailed,
+                 LongAccumulator rows) {
         this.conf = conf;
+        this.outRoot = outRoot;
         this.hadoopConf = hadoopConf;
         this.results = results;
         this.pairsDone = pairsDone;
@@ -75,6 +90,7 @@ final class AnalyzePairs implements FlatMapFunction<Iterator<PairSpec>, Internal
             return Collections.emptyIterator();
         }
         String device = Devices.forTask(conf.device());
+        PairResult.Placement placement = new PairResult.Placement(SparkEnv.get().executorId(), device);
         LoadedModel model;
         try {
             model = ModelCache.get(Path.of(conf.model()), device);
@@ -94,7 +110,7 @@ final class AnalyzePairs implements FlatMapFunction<Iterator<PairSpec>, Internal
             @Override
             public boolean hasNext() {
                 while (!current.hasNext() && specs.hasNext()) {
-                    PairResult r = analyze(specs.next(), analyzer, images, model.name());
+                    PairResult r = analyze(specs.next(), analyzer, images, model.name(), placement);
                     results.add(r.light());
                     pairsDone.add(1);
                     if (!r.isOk()) {
@@ -126,7 +142,7 @@ final class AnalyzePairs implements FlatMapFunction<Iterator<PairSpec>, Internal
         }
         String ext = decoded.format().equals("jpeg") ? "jpg" : decoded.format();
         String relative = RunFolder.imageName(input.pairId(), ext);
-        org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(conf.out()), relative);
+        org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(outRoot), relative);
         try {
             FileSystem fs = target.getFileSystem(hadoopConf.value().value());
             if (fs instanceof LocalFileSystem local) {
@@ -148,7 +164,8 @@ final class AnalyzePairs implements FlatMapFunction<Iterator<PairSpec>, Internal
                 input.maxNewTokens());
     }
 
-    private PairResult analyze(PairSpec spec, PairAnalyzer analyzer, ImageLoader images, String model) {
+    private PairResult analyze(PairSpec spec, PairAnalyzer analyzer, ImageLoader images, String model,
+                               PairResult.Placement placement) {
         long t0 = System.nanoTime();
         PairResult.Input input = new PairResult.Input(spec.pairId(), spec.image(), spec.imageUri(), spec.question(),
                 spec.maskMode(), spec.maxNewTokens());
@@ -158,14 +175,14 @@ final class AnalyzePairs implements FlatMapFunction<Iterator<PairSpec>, Internal
             BufferedImage image = decoded.image();
             PairImpact impact = analyzer.analyze(new PairRequest(spec.pairId(), image, spec.question(),
                     spec.maxNewTokens(), MaskMode.parse(spec.maskMode())));
-            return PairResult.ok(input, model, impact, seconds(t0));
+            return PairResult.ok(input, model, placement, impact, seconds(t0));
         } catch (PairRejection e) {
             LOG.warn("Pair {} rejected at stage {}: {}", spec.pairId(), e.stage(), e.getMessage());
-            return PairResult.failed(input, model, e.stage(), e.errorClass(), e.getMessage(), seconds(t0));
+            return PairResult.failed(input, model, placement, e.stage(), e.errorClass(), e.getMessage(), seconds(t0));
         } catch (RuntimeException e) {
             // an analyzer bug must not take the other pairs down: record it, keep the trace in the log
             LOG.error("Pair {} failed unexpectedly", spec.pairId(), e);
-            return PairResult.failed(input, model, OutputSchema.STAGE_ANALYSIS, e.getClass().getSimpleName(),
+            return PairResult.failed(input, model, placement, OutputSchema.STAGE_ANALYSIS, e.getClass().getSimpleName(),
                     "Cannot analyze pair " + spec.pairId() + ": unexpected failure (" + InputErrors.oneLine(e)
                             + "; see the executor log)", seconds(t0));
         }

@@ -41,7 +41,9 @@ import org.apache.spark.SparkConf;
  * <p>Resolution ({@link #resolve}) is driver-only: it reads files and system properties.
  *
  * @param manifest the input manifest, or null (the {@code demo} writes its own)
- * @param model the model folder
+ * @param model the model folder, a local path that every executor opens itself: absolute (the same
+ *     folder on every node), or relative to each JVM's working folder (a folder that YARN's
+ *     {@code --archives} or a container image puts there)
  * @param out the output folder
  * @param master the Spark master, or null to take Spark's own ({@code local[*]} when none)
  * @param analysis what to measure

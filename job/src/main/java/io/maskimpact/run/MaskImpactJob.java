@@ -102,7 +102,8 @@ public final class MaskImpactJob {
             LongAccumulator pairsDone = sc.longAccumulator("pairs done");
             LongAccumulator pairsFailed = sc.longAccumulator("pairs failed");
             LongAccumulator rows = sc.longAccumulator("impact rows");
-            AnalyzeAndCommit commit = new AnalyzeAndCommit(spark, conf, writer, pairsDone, pairsFailed, rows);
+            AnalyzeAndCommit commit = new AnalyzeAndCommit(spark, conf, folder.root().toString(), writer, pairsDone,
+                    pairsFailed, rows);
             RunCounts now = RunCounts.NONE;
             console.println("[mask-impact] run " + conf.runId() + ": " + plan.pairs() + " pairs to analyse"
                     + (plan.skipped() > 0 ? " (" + plan.skipped() + " already done)" : "") + " with "

@@ -52,7 +52,8 @@ final class Progress extends SparkListener implements AutoCloseable {
 
     @Override
     public void onExecutorMetricsUpdate(SparkListenerExecutorMetricsUpdate update) {
-        for (Tuple4<Object, Object, Object, scala.collection.Seq<AccumulableInfo>> t
+        // "? extends": Scala 2.12's element is a collection.Seq, 2.13's an immutable.Seq
+        for (Tuple4<Object, Object, Object, ? extends scala.collection.Seq<AccumulableInfo>> t
                 : JavaConverters.seqAsJavaList(update.accumUpdates())) {
             Long value = valueOf(t._4());
             if (value != null) {

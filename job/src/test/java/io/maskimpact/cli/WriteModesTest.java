@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.maskimpact.schema.OutputSchema;
 import io.maskimpact.testing.Cli;
 import io.maskimpact.testing.FakeModels;
 import io.maskimpact.testing.ImpactFiles;
@@ -17,9 +18,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Output modes end to end through the command line: Delta append and time travel, overwrite's
@@ -171,6 +177,43 @@ class WriteModesTest extends SparkTestBase {
                 .isEqualTo(count("impact", complete, "parquet"));
         assertThat(scalarSql("SELECT count(*) FROM (SELECT pair_id, generation_step, layer, token_position, variant, l2_distance FROM parquet.`%s/impact` EXCEPT ALL SELECT pair_id, generation_step, layer, token_position, variant, l2_distance FROM parquet.`%s/impact`)", out, complete))
                 .as("the same rows as an uninterrupted run").isEqualTo(0L);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"parquet", "delta"})
+    void aRunWrittenBeforeExecutorIdAndDeviceStillOpensAndTakesAnAppendedRun(String format) throws IOException {
+        Path out = tmp.resolve("before-placement-" + format);
+        run(out, "--format", format, "--limit", "3", "--run-id", "older");
+        rewritePairsWithoutPlacement(out, format);
+
+        String perRun = "SELECT run_id, count(*), count(executor_id), count(device) FROM pairs GROUP BY run_id ORDER BY run_id";
+        Cli.Result before = Cli.run("query", "--out", out.toString(), "--output", "csv", "--sql", perRun);
+        assertThat(before.code()).as("a query naming the new columns on the older run\n%s", before).isZero();
+        assertThat(before.out()).as("the older run's pairs, with no executor or device")
+                .isEqualTo("run_id,count(1),count(executor_id),count(device)\nolder,3,0,0\n");
+
+        run(out, "--format", format, "--mode", "append", "--limit", "5", "--run-id", "newer");
+        Cli.Result after = Cli.run("query", "--out", out.toString(), "--output", "csv", "--sql",
+                "SELECT run_id, count(*), count(executor_id), count(device), min(device) FROM pairs GROUP BY run_id"
+                        + " ORDER BY run_id");
+        assertThat(after.code()).as("the query after an appended run\n%s", after).isZero();
+        assertThat(after.out()).as("both runs' pairs; only the newer one says where its pairs ran")
+                .isEqualTo("run_id,count(1),count(executor_id),count(device),min(device)\nnewer,5,5,5,cpu\nolder,3,0,0,\n");
+    }
+
+    /** Makes {@code out}'s pairs table look as runs wrote it before the two columns existed. */
+    private static void rewritePairsWithoutPlacement(Path out, String format) throws IOException {
+        String location = out.resolve("pairs").toString();
+        Dataset<Row> older = spark.read().format(format).load(location)
+                .drop(OutputSchema.EXECUTOR_ID, OutputSchema.DEVICE).localCheckpoint();
+        if (format.equals("delta")) {
+            older.write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true").save(location);
+        } else {
+            org.apache.commons.io.FileUtils.deleteDirectory(out.resolve("pairs").toFile());
+            older.coalesce(1).write().parquet(location);
+        }
+        assertThat(spark.read().format(format).load(location).columns()).as("the rewritten pairs table")
+                .doesNotContain(OutputSchema.EXECUTOR_ID, OutputSchema.DEVICE);
     }
 
     private static long pairsFiles(Path out) throws IOException {

@@ -67,6 +67,15 @@ class ModelLoadErrorsTest {
     }
 
     @Test
+    void aGpuWithTheCpuLibtorch() throws IOException {
+        // the build's libtorch is the CPU flavour (pytorch-native-cpu): a GPU device must fail at load
+        Path dir = copyOfTinyModel();
+        assertThatThrownBy(() -> Families.load(dir, "gpu:1"))
+                .isInstanceOf(ModelLoadException.class).hasMessageContaining("on gpu:1")
+                .hasMessageContaining("has no CUDA").hasMessageContaining("--device cpu");
+    }
+
+    @Test
     void truncatedWeights() throws IOException {
         Path dir = copyOfTinyModel();
         Files.write(dir.resolve("model.safetensors"), new byte[] {1, 2, 3});

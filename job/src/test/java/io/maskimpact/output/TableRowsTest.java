@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** Expanding a pair's arrays into rows: one row per array entry, the token's facts joined in, rounding. */
 class TableRowsTest {
+    private static final PairResult.Placement RAN_ON = new PairResult.Placement("3", "gpu:1");
 
     private static PairResult result(MaskMode mode, int steps) throws Exception {
         FakeAnalyzer fake = new FakeAnalyzer(new FakeAnalyzer.Spec(2, 2, 1, 2, 100, 0, Set.of(), Set.of()),
@@ -25,7 +26,7 @@ class TableRowsTest {
         PairImpact impact = fake.analyze(new PairRequest("p1", new BufferedImage(2, 2, BufferedImage.TYPE_INT_RGB),
                 "what colour", steps, mode));
         return PairResult.ok(new PairResult.Input("p1", "a.png", "file:/a.png", "what colour", "both", steps), "fake",
-                impact, 0.5f);
+                RAN_ON, impact, 0.5f);
     }
 
     @Test
@@ -65,8 +66,16 @@ class TableRowsTest {
         assertThat(TableRows.steps("run", r)).hasSize(3).allSatisfy(row -> assertThat(row.numFields())
                 .isEqualTo(OutputSchema.STEPS_SCHEMA.size()));
         assertThat(TableRows.error("run", r)).isNull();
+        int executor = OutputSchema.PAIRS_SCHEMA.fieldIndex(OutputSchema.EXECUTOR_ID);
+        int device = OutputSchema.PAIRS_SCHEMA.fieldIndex(OutputSchema.DEVICE);
+        assertThat(TableRows.pair("run", r).getUTF8String(executor).toString()).as("the executor the pair ran in")
+                .isEqualTo("3");
+        assertThat(TableRows.pair("run", r).getUTF8String(device).toString()).as("the device the pair ran on")
+                .isEqualTo("gpu:1");
         PairResult failed = PairResult.failed(new PairResult.Input("p2", "b.png", null, "q", "text", 3), "fake",
-                "image", "IIOException", "Cannot read image for pair p2: broken", 0f);
+                RAN_ON, "image", "IIOException", "Cannot read image for pair p2: broken", 0f);
+        assertThat(TableRows.pair("run", failed).getUTF8String(device).toString())
+                .as("a failed pair also says where it ran").isEqualTo("gpu:1");
         assertThat(TableRows.error("run", failed).getUTF8String(4).toString()).isEqualTo("Cannot read image for pair p2: broken");
         assertThat(TableRows.pair("run", failed).getUTF8String(6).toString()).isEqualTo("error");
         assertThat(TableRows.impact("run", failed, 2).hasNext()).isFalse();

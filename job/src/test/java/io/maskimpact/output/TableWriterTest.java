@@ -43,7 +43,7 @@ class TableWriterTest extends SparkTestBase {
         FakeAnalyzer fake = new FakeAnalyzer(new FakeAnalyzer.Spec(3, 12, 2, 2, 100, 0, Set.of(), Set.of()),
                 AnalysisOptions.defaults(), "fake");
         return PairResult.ok(new PairResult.Input(id, "a.png", "file:/a.png", "what colour is it", "both", STEPS), "fake",
-                fake.analyze(new PairRequest(id, new BufferedImage(2, 2, BufferedImage.TYPE_INT_RGB), "what colour is it",
+                new PairResult.Placement("driver", "cpu"), fake.analyze(new PairRequest(id, new BufferedImage(2, 2, BufferedImage.TYPE_INT_RGB), "what colour is it",
                         STEPS, MaskMode.BOTH)), 0.5f);
     }
 

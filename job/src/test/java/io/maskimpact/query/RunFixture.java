@@ -94,10 +94,10 @@ final class RunFixture {
             pairs.add(RowFactory.create(RUN_ID, pair, "images/" + pair + ".png", "file:/data/images/" + pair + ".png",
                     "what colour is the circle?", String.join(" ", ANSWER), OutputSchema.STATUS_OK, "tiny-llava",
                     "both", STEPS, GRID, GRID, tokensAt(0), LAYERS, STEPS,
-                    (long) LAYERS * VARIANTS.size() * (tokensAt(0) + tokensAt(1) + tokensAt(2)), 1.5f));
+                    (long) LAYERS * VARIANTS.size() * (tokensAt(0) + tokensAt(1) + tokensAt(2)), 1.5f, "1", "cpu"));
         }
         pairs.add(RowFactory.create(RUN_ID, "pair-bad", "images/missing.png", null, "what?", null,
-                OutputSchema.STATUS_ERROR, null, "both", STEPS, null, null, null, null, 0, 0L, 0.01f));
+                OutputSchema.STATUS_ERROR, null, "both", STEPS, null, null, null, null, 0, 0L, 0.01f, "2", "cpu"));
         List<Row> errors = List.of(RowFactory.create(RUN_ID, "pair-bad", OutputSchema.STAGE_IMAGE,
                 "java.io.FileNotFoundException", "Cannot read image for pair pair-bad: file not found (images/missing.png)"));
 

@@ -65,8 +65,7 @@ public final class FakeBackend implements LoadedModel.Provider {
                 c.path("grid_rows").asInt(2), c.path("grid_cols").asInt(3), c.path("max_context").asInt(4096),
                 c.path("delay_ms").asLong(0), fail, crash);
         LOADS.incrementAndGet();
-        // the device is part of the name, so tests can see in the pairs table where each pair ran
-        String name = modelDir.getFileName().toString() + "@" + device;
+        String name = modelDir.getFileName().toString();
         return new LoadedModel() {
             @Override
             public String name() {

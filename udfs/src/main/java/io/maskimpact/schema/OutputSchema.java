@@ -78,6 +78,10 @@ public final class OutputSchema {
     public static final String STEPS_DONE = "steps";
     public static final String IMPACT_ROWS = "impact_rows";
     public static final String SECONDS = "seconds";
+    /** Spark's id of the executor that analysed the pair ({@code driver} in local mode). */
+    public static final String EXECUTOR_ID = "executor_id";
+    /** The device the pair's forward passes ran on: {@code cpu} or {@code gpu:N}, N the address Spark assigned. */
+    public static final String DEVICE = "device";
 
     /** {@link #STATUS} of an analysed pair. */
     public static final String STATUS_OK = "ok";
@@ -158,7 +162,11 @@ public final class OutputSchema {
             field(L2_DISTANCE, DataTypes.FloatType, false),
             field(COSINE_DISTANCE, DataTypes.FloatType, false));
 
-    /** {@code pairs}: one row per distinct pair and run; nulls where the pair failed before the value was known. */
+    /**
+     * {@code pairs}: one row per distinct pair and run; nulls where the pair failed before the value was known.
+     * {@link #EXECUTOR_ID} and {@link #DEVICE} came later than the other columns: runs written before
+     * them lack the two columns, which then read as null (readers merge the files' schemas).
+     */
     public static final StructType PAIRS_SCHEMA = struct(
             field(RUN_ID, DataTypes.StringType, false),
             field(PAIR_ID, DataTypes.StringType, false),
@@ -176,7 +184,9 @@ public final class OutputSchema {
             field(NUM_LAYERS, DataTypes.IntegerType, true),
             field(STEPS_DONE, DataTypes.IntegerType, false),
             field(IMPACT_ROWS, DataTypes.LongType, false),
-            field(SECONDS, DataTypes.FloatType, false));
+            field(SECONDS, DataTypes.FloatType, false),
+            field(EXECUTOR_ID, DataTypes.StringType, true),
+            field(DEVICE, DataTypes.StringType, true));
 
     /** {@code steps}: what the model generated at each step, and how many impact rows the step has. */
     public static final StructType STEPS_SCHEMA = struct(

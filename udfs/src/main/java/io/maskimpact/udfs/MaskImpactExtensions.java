@@ -22,9 +22,10 @@ import scala.runtime.BoxedUnit;
 public final class MaskImpactExtensions extends AbstractFunction1<SparkSessionExtensions, BoxedUnit> {
 
     @Override
+    @SuppressWarnings({"unchecked", "rawtypes"}) // the builder's type differs between Scala 2.12 and 2.13
     public BoxedUnit apply(SparkSessionExtensions extensions) {
         for (MaskImpactFunctions.SqlFunction f : MaskImpactFunctions.functions()) {
-            extensions.injectFunction(new Tuple3<>(f.identifier(), f.info(), f.builder()));
+            extensions.injectFunction(new Tuple3(f.identifier(), f.info(), f.builderForSpark()));
         }
         return BoxedUnit.UNIT;
     }

@@ -81,6 +81,16 @@ public final class MaskImpactFunctions {
      */
     public record SqlFunction(FunctionIdentifier identifier, ExpressionInfo info,
                               Function1<Seq<Expression>, Expression> builder) {
+
+        /**
+         * @return the builder typed as Spark's {@code FunctionBuilder}: Scala 2.12 declares it over
+         *     {@code scala.collection.Seq}, Scala 2.13 over {@code scala.collection.immutable.Seq} (a
+         *     subtype, so {@link #builder} accepts what either passes); the raw type compiles for both
+         */
+        @SuppressWarnings("rawtypes")
+        public Function1 builderForSpark() {
+            return builder;
+        }
     }
 
     private static final UserDefinedFunction TOKEN_CLASS_UDF = udf(
@@ -116,7 +126,7 @@ public final class MaskImpactFunctions {
             if (existing.isDefined() && MaskImpactFunctions.class.getName().equals(existing.get().getClassName())) {
                 continue;
             }
-            registry.registerFunction(f.identifier(), f.info(), f.builder());
+            registry.registerFunction(f.identifier(), f.info(), f.builderForSpark());
         }
     }
 
@@ -133,7 +143,7 @@ public final class MaskImpactFunctions {
                         args -> {
                             Normalize method = args.size() == 2 ? Normalize.named(stringLiteral(NORMALIZE, args.apply(1)))
                                     : Normalize.MAX;
-                            return method.apply(column(args.apply(0))).expr();
+                            return ColumnExpressions.expression(method.apply(column(args.apply(0))));
                         }),
                 function(PATCH_BOX, 6, 6,
                         "_FUNC_(patch_row, patch_col, grid_rows, grid_cols, image_width, image_height) - the pixel"
@@ -141,13 +151,13 @@ public final class MaskImpactFunctions {
                                 + " when the grid covers an image of that size; null when any argument is null.",
                         "\n    Examples:\n      > SELECT _FUNC_(0, 1, 2, 2, 640, 480);\n"
                                 + "       {\"x\":320.0,\"y\":0.0,\"width\":320.0,\"height\":240.0,\"center_x\":480.0,\"center_y\":120.0}\n  ",
-                        args -> PATCH_BOX_UDF.apply(
+                        args -> ColumnExpressions.expression(PATCH_BOX_UDF.apply(
                                 column(args.apply(0)).cast(DataTypes.IntegerType),
                                 column(args.apply(1)).cast(DataTypes.IntegerType),
                                 column(args.apply(2)).cast(DataTypes.IntegerType),
                                 column(args.apply(3)).cast(DataTypes.IntegerType),
                                 column(args.apply(4)).cast(DataTypes.DoubleType),
-                                column(args.apply(5)).cast(DataTypes.DoubleType)).expr()),
+                                column(args.apply(5)).cast(DataTypes.DoubleType)))),
                 function(TOKEN_CLASS, 1, 2,
                         "_FUNC_(text [, marks_word_starts]) - the token text's class: special, space, punctuation,"
                                 + " number, wordpiece, stopword or word. Pass marks_word_starts = true when the"
@@ -155,9 +165,9 @@ public final class MaskImpactFunctions {
                                 + " unmarked token counts as a word piece; '##' pieces always do.",
                         "\n    Examples:\n      > SELECT _FUNC_('the');\n       stopword\n"
                                 + "      > SELECT _FUNC_('ing', true);\n       wordpiece\n  ",
-                        args -> TOKEN_CLASS_UDF.apply(
+                        args -> ColumnExpressions.expression(TOKEN_CLASS_UDF.apply(
                                 column(args.apply(0)).cast(DataTypes.StringType),
-                                args.size() == 2 ? column(args.apply(1)).cast(DataTypes.BooleanType) : lit(false)).expr()),
+                                args.size() == 2 ? column(args.apply(1)).cast(DataTypes.BooleanType) : lit(false)))),
                 function(TOP_TOKENS, 3, 3,
                         "_FUNC_(token, value, k) - aggregate: the k rows with the highest value as"
                                 + " array<struct<token, value>>, highest first (ties by token).",
@@ -166,7 +176,7 @@ public final class MaskImpactFunctions {
                             Column call = TOP_TOKENS_UDAF.apply(column(args.apply(0)), column(args.apply(1)),
                                     column(args.apply(2)));
                             // The bare aggregate function, so that the analyzer wraps it (DISTINCT, FILTER, OVER).
-                            return ((AggregateExpression) call.expr()).aggregateFunction();
+                            return ((AggregateExpression) ColumnExpressions.expression(call)).aggregateFunction();
                         }));
     }
 
@@ -194,7 +204,7 @@ public final class MaskImpactFunctions {
     }
 
     private static Column column(Expression e) {
-        return new Column(e);
+        return ColumnExpressions.column(e);
     }
 
     private static String stringLiteral(String function, Expression e) {
