@@ -17,7 +17,8 @@ import io.maskimpact.model.PromptException;
 import io.maskimpact.model.Vlm;
 import io.maskimpact.family.Families;
 import io.maskimpact.toy.ToyData;
-import java.awt.image.BufferedImage;
+import io.maskimpact.input.PilRgb;
+import io.maskimpact.input.PixelImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -195,9 +196,9 @@ public final class CostBenchmark {
         }
     }
 
-    static BufferedImage decode(byte[] png) {
+    static PixelImage decode(byte[] png) {
         try {
-            return ImageIO.read(new ByteArrayInputStream(png));
+            return PilRgb.convert(ImageIO.read(new ByteArrayInputStream(png)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -7,10 +7,8 @@ import io.maskimpact.analysis.PairImpact;
 import io.maskimpact.analysis.PairRequest;
 import io.maskimpact.input.ImageLoader;
 import io.maskimpact.input.PairRejection;
-import io.maskimpact.model.hf.HfCheckpoint;
-import io.maskimpact.model.hf.HfConfig;
-import io.maskimpact.model.hf.ImageProcessor;
 import io.maskimpact.model.ModelLoadException;
+import io.maskimpact.model.PromptException;
 import io.maskimpact.model.Vlm;
 import io.maskimpact.family.Families;
 import io.maskimpact.output.ImpactOrder;
@@ -61,7 +59,7 @@ import org.apache.spark.sql.SparkSession;
  *
  * <p><b>Where the time goes.</b> One thread, no Spark except for the write, the same stages a
  * task runs, each timed alone over the same pairs: read and decode the image
- * ({@link ImageLoader}), preprocess it ({@link ImageProcessor}), the rest of prompt preparation
+ * ({@link ImageLoader}), preprocess it (the model's image processor), the rest of prompt preparation
  * (template, tokenizer, vision tower, projector), prefill, the remaining decode steps, the
  * analysis itself (an {@link ImpactAnalyzer} run minus the preparation and generation it
  * contains), building the rows ({@link TableRows#impact}) and the Parquet write
@@ -278,7 +276,7 @@ public final class ThroughputBenchmark {
      * @return seconds per pair by stage
      */
     public static Breakdown breakdown(Path modelDir, Path work, int pairs, AnalysisOptions options, int roundDecimals,
-                                      SparkSession spark) throws ModelLoadException, PairRejection, IOException {
+                                      SparkSession spark) throws ModelLoadException, PairRejection, PromptException, IOException {
         long t0 = System.nanoTime();
         Families.load(modelDir, "cpu").close();
         double firstLoad = (System.nanoTime() - t0) / 1e9;
@@ -294,8 +292,6 @@ public final class ThroughputBenchmark {
             List<String[]> manifest = readManifest(input);
             ImageLoader images = new ImageLoader(new org.apache.hadoop.conf.Configuration(), ImageLoader.DEFAULT_MAX_BYTES,
                     ImageLoader.DEFAULT_MAX_PIXELS);
-            int imageSize = HfConfig.read(modelDir.resolve("config.json")).child("vision_config").intValue("image_size");
-            ImageProcessor processor = ImageProcessor.fromConfig(HfCheckpoint.open(modelDir).imageProcessorConfig(), imageSize);
             ImpactAnalyzer analyzer = new ImpactAnalyzer(model, options);
             Clock clock = new Clock(names.length);
             long rows = 0;
@@ -308,7 +304,7 @@ public final class ThroughputBenchmark {
                 ImageLoader.Decoded decoded = images.read(pairId, uri);
                 clock.lap(0);
                 try (NDManager m = model.manager().newSubManager()) {
-                    processor.process(decoded.image(), m);
+                    model.prompts().pixelValues(decoded.image(), m);
                 }
                 clock.lap(1);
                 PairRequest request = new PairRequest(pairId, decoded.image(), question, options.maxNewTokens(),

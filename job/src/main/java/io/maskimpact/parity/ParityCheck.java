@@ -22,7 +22,7 @@ import io.maskimpact.model.TokenInfo;
 import io.maskimpact.model.Vlm;
 import org.apache.hadoop.conf.Configuration;
 
-import java.awt.image.BufferedImage;
+import io.maskimpact.input.PixelImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -62,7 +62,7 @@ public final class ParityCheck {
         ImpactAnalyzer analyzer = new ImpactAnalyzer(model, options);
         for (ReferenceDump.Pair pair : dump.pairs().subList(0, Math.min(maxPairs, dump.pairs().size()))) {
             String id = pair.pairId();
-            BufferedImage image;
+            PixelImage image;
             try {
                 image = images.load(id, manifestDir.resolve(pair.image()).toUri().toString());
             } catch (PairRejection e) {

@@ -13,7 +13,7 @@ import io.maskimpact.schema.OutputSchema;
 import io.maskimpact.output.PairResult;
 import io.maskimpact.output.RunFolder;
 import io.maskimpact.output.TableRows;
-import java.awt.image.BufferedImage;
+import io.maskimpact.input.PixelImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -172,7 +172,7 @@ final class AnalyzePairs implements FlatMapFunction<Iterator<PairSpec>, Internal
         try {
             ImageLoader.Decoded decoded = images.read(spec.pairId(), spec.imageUri());
             input = copyImage(input, decoded);
-            BufferedImage image = decoded.image();
+            PixelImage image = decoded.image();
             PairImpact impact = analyzer.analyze(new PairRequest(spec.pairId(), image, spec.question(),
                     spec.maxNewTokens(), MaskMode.parse(spec.maskMode())));
             return PairResult.ok(input, model, placement, impact, seconds(t0));

@@ -71,7 +71,7 @@ public final class FakeAnalyzer implements PairAnalyzer {
         if (spec.crashPairs().contains(id)) {
             throw new AssertionError("the fake model crashed on pair " + id);
         }
-        if (request.image() == null || request.image().getWidth() < 1) {
+        if (request.image() == null || request.image().width() < 1) {
             throw new PairRejection(id, "image", "Cannot analyze pair " + id + ": no image", null);
         }
         if (spec.delayMs() > 0) {
@@ -131,7 +131,7 @@ public final class FakeAnalyzer implements PairAnalyzer {
         }
         List<TokenInfo> finalTokens = List.copyOf(tokens.subList(0, tokens.size() - 1));
         ImageRegion region = new ImageRegion(0, ImageRegion.Kind.IMAGE, spec.gridRows(), spec.gridCols(), 1,
-                ImageRegion.Box.whole(request.image().getWidth(), request.image().getHeight()));
+                ImageRegion.Box.whole(request.image().width(), request.image().height()));
         return new PairImpact(id, finalTokens, promptLength, List.of(region), answer.toString(), variants,
                 spec.layers(), steps);
     }

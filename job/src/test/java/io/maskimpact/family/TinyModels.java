@@ -1,5 +1,7 @@
 package io.maskimpact.family;
 
+import io.maskimpact.input.PilRgb;
+import io.maskimpact.input.PixelImage;
 import io.maskimpact.analysis.MaskMode;
 import io.maskimpact.model.ModelLoadException;
 import io.maskimpact.model.Vlm;
@@ -7,7 +9,6 @@ import io.maskimpact.analysis.PairRequest;
 import io.maskimpact.toy.ToyData;
 
 import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -103,9 +104,9 @@ public final class TinyModels {
     }
 
     /** @return the decoded image */
-    public static BufferedImage decodePng(byte[] png) {
+    public static PixelImage decodePng(byte[] png) {
         try {
-            return ImageIO.read(new ByteArrayInputStream(png));
+            return PilRgb.convert(ImageIO.read(new ByteArrayInputStream(png)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -27,7 +27,7 @@ class ImageLoaderTest {
         return p;
     }
 
-    private BufferedImage load(Path p) throws PairRejection {
+    private PixelImage load(Path p) throws PairRejection {
         return loader.load("p", p.toUri().toString());
     }
 
@@ -35,24 +35,23 @@ class ImageLoaderTest {
     void grayscaleKeepsItsLevels() throws Exception {
         BufferedImage gray = new BufferedImage(4, 3, BufferedImage.TYPE_BYTE_GRAY);
         gray.getRaster().setSample(1, 1, 0, 100);
-        BufferedImage rgb = load(write("gray.png", gray, "png"));
-        assertThat(rgb.getType()).isEqualTo(BufferedImage.TYPE_INT_RGB);
-        assertThat(rgb.getRGB(1, 1) & 0xFFFFFF).as("gray 100 stays 100 in each channel").isEqualTo(0x646464);
-        assertThat(rgb.getRGB(0, 0) & 0xFFFFFF).isEqualTo(0);
+        PixelImage rgb = load(write("gray.png", gray, "png"));
+        assertThat(rgb(rgb, 1, 1)).as("gray 100 stays 100 in each channel").isEqualTo(0x646464);
+        assertThat(rgb(rgb, 0, 0)).isEqualTo(0);
     }
 
     @Test
     void sixteenBitGrayAndAlphaAreConverted() throws Exception {
         BufferedImage g16 = new BufferedImage(2, 2, BufferedImage.TYPE_USHORT_GRAY);
         g16.getRaster().setSample(0, 0, 0, 65535);
-        assertThat(load(write("g16.png", g16, "png")).getRGB(0, 0) & 0xFFFFFF).isEqualTo(0xFFFFFF);
+        assertThat(rgb(load(write("g16.png", g16, "png")), 0, 0)).as("16-bit grey clips at 255, as PIL converts I;16").isEqualTo(0xFFFFFF);
 
         BufferedImage argb = new BufferedImage(2, 1, BufferedImage.TYPE_INT_ARGB);
         argb.setRGB(0, 0, 0x00FF0000); // fully transparent red
         argb.setRGB(1, 0, 0xFF0000FF); // opaque blue
-        BufferedImage rgb = load(write("alpha.png", argb, "png"));
-        assertThat(rgb.getRGB(0, 0) & 0xFFFFFF).as("transparent pixels become white").isEqualTo(0xFFFFFF);
-        assertThat(rgb.getRGB(1, 0) & 0xFFFFFF).isEqualTo(0x0000FF);
+        PixelImage rgb = load(write("alpha.png", argb, "png"));
+        assertThat(rgb(rgb, 0, 0)).as("alpha is dropped, not composited, as PIL's convert(\"RGB\") does").isEqualTo(0xFF0000);
+        assertThat(rgb(rgb, 1, 0)).isEqualTo(0x0000FF);
     }
 
     @Test
@@ -68,8 +67,8 @@ class ImageLoaderTest {
         ImageIO.setCacheDirectory(cache.toFile());
         Files.delete(cache);
         try {
-            assertThat(load(png).getWidth()).isEqualTo(32);
-            assertThat(load(jpeg).getWidth()).isEqualTo(32);
+            assertThat(load(png).width()).isEqualTo(32);
+            assertThat(load(jpeg).width()).isEqualTo(32);
         } finally {
             ImageIO.setCacheDirectory(before);
             ImageIO.setUseCache(useCache);
@@ -80,7 +79,7 @@ class ImageLoaderTest {
     void aProgressiveJpegOverThePixelBoundIsRejectedNotDecoded() throws Exception {
         BufferedImage big = new BufferedImage(200, 100, BufferedImage.TYPE_INT_RGB);
         Path progressive = Files.write(tmp.resolve("progressive.jpg"), progressiveJpeg(big));
-        assertThat(JpegMarkers.scan(Files.readAllBytes(progressive)).progressive()).isTrue();
+        assertThat(ImageHeaders.scan(Files.readAllBytes(progressive)).progressive()).isTrue();
         assertThatThrownBy(() -> loader.read("p", progressive.toUri().toString()))
                 .isInstanceOf(PairRejection.class)
                 .hasMessage("Cannot read image for pair p: a progressive JPEG of 200x100 pixels, over --max-image-pixels "
@@ -90,18 +89,18 @@ class ImageLoaderTest {
 
         Path small = Files.write(tmp.resolve("progressive-small.jpg"),
                 progressiveJpeg(new BufferedImage(100, 50, BufferedImage.TYPE_INT_RGB)));
-        assertThat(load(small).getWidth()).as("under the bound it is decoded").isEqualTo(100);
+        assertThat(load(small).width()).as("under the bound it is decoded").isEqualTo(100);
         Path baseline = Files.write(tmp.resolve("baseline.jpg"), jpeg(big, null));
-        assertThat(JpegMarkers.scan(Files.readAllBytes(baseline)).progressive()).isFalse();
-        assertThat(load(baseline).getWidth()).as("a baseline JPEG is subsampled instead").isEqualTo(100);
+        assertThat(ImageHeaders.scan(Files.readAllBytes(baseline)).progressive()).isFalse();
+        assertThat(load(baseline).width()).as("a baseline JPEG is subsampled instead").isEqualTo(100);
     }
 
     @Test
     void largeImagesAreSubsampledToTheBound() throws Exception {
         BufferedImage big = new BufferedImage(400, 300, BufferedImage.TYPE_INT_RGB);
-        BufferedImage small = load(write("big.png", big, "png"));
-        assertThat((long) small.getWidth() * small.getHeight()).as("at most about 10,000 pixels").isLessThanOrEqualTo(10_000);
-        assertThat(small.getWidth()).isEqualTo(100);
+        PixelImage small = load(write("big.png", big, "png"));
+        assertThat((long) small.width() * small.height()).as("at most about 10,000 pixels").isLessThanOrEqualTo(10_000);
+        assertThat(small.width()).isEqualTo(100);
     }
 
     @Test
@@ -242,14 +241,13 @@ class ImageLoaderTest {
         // big-endian ("MM") for odd orientations, little-endian ("II") for even ones: both byte orders
         byte[] bytes = withSegment(jpeg(stored, null), 0xE1, exifOrientation(orientation, orientation % 2 == 0));
         Path p = Files.write(tmp.resolve("exif-" + orientation + ".jpg"), bytes);
-        BufferedImage upright = load(p);
-        assertThat(upright.getType()).isEqualTo(BufferedImage.TYPE_INT_RGB);
-        assertThat(upright.getWidth()).as("width").isEqualTo(width);
-        assertThat(upright.getHeight()).as("height").isEqualTo(height);
+        PixelImage upright = load(p);
+        assertThat(upright.width()).as("width").isEqualTo(width);
+        assertThat(upright.height()).as("height").isEqualTo(height);
         int qx = width / 4;
         int qy = height / 4;
-        assertThat(new int[] {nearest(upright.getRGB(qx, qy)), nearest(upright.getRGB(width - 1 - qx, qy)),
-                nearest(upright.getRGB(qx, height - 1 - qy)), nearest(upright.getRGB(width - 1 - qx, height - 1 - qy))})
+        assertThat(new int[] {nearest(rgb(upright, qx, qy)), nearest(rgb(upright, width - 1 - qx, qy)),
+                nearest(rgb(upright, qx, height - 1 - qy)), nearest(rgb(upright, width - 1 - qx, height - 1 - qy))})
                 .as("quadrant colours TL, TR, BL, BR").containsExactly(Integer.parseInt(tl, 16), Integer.parseInt(tr, 16),
                         Integer.parseInt(bl, 16), Integer.parseInt(br, 16));
     }
@@ -260,10 +258,10 @@ class ImageLoaderTest {
         byte[] exif = exifOrientation(6, false);
         exif[10] = 'X'; // not a TIFF byte order
         Path p = Files.write(tmp.resolve("bad-exif.jpg"), withSegment(jpeg(img, null), 0xE1, exif));
-        assertThat(load(p).getWidth()).as("left as stored").isEqualTo(8);
+        assertThat(load(p).width()).as("left as stored").isEqualTo(8);
         byte[] cut = Arrays.copyOf(exifOrientation(6, false), 12); // segment ends inside the TIFF header
         Path q = Files.write(tmp.resolve("cut-exif.jpg"), withSegment(jpeg(img, null), 0xE1, cut));
-        assertThat(load(q).getWidth()).isEqualTo(8);
+        assertThat(load(q).width()).isEqualTo(8);
     }
 
     @Test
@@ -281,15 +279,14 @@ class ImageLoaderTest {
         // Adobe APP14 with transform 0: CMYK as stored, values inverted
         byte[] adobe = withSegment(plain, 0xEE, adobe(0));
 
-        BufferedImage fromAdobe = load(Files.write(tmp.resolve("adobe-cmyk.jpg"), adobe));
-        assertThat(fromAdobe.getType()).isEqualTo(BufferedImage.TYPE_INT_RGB);
+        PixelImage fromAdobe = load(Files.write(tmp.resolve("adobe-cmyk.jpg"), adobe));
         // stored inverted (C = 255 - C'): R = (255 - C)(255 - K) / 255 = C' K' / 255 = 10 * 240 / 255 = 9,
         // G = 200 * 240 / 255 = 188, B = 250 * 240 / 255 = 235 (ImageIO's own drawing gives 54, 223, 246)
-        assertChannels(fromAdobe.getRGB(8, 8), 9, 188, 235);
+        assertChannels(rgb(fromAdobe, 8, 8), 9, 188, 235);
 
         // without the Adobe segment the JDK reads the samples the same way (as inverted), and so do we
-        BufferedImage fromPlain = load(Files.write(tmp.resolve("plain-cmyk.jpg"), plain));
-        assertChannels(fromPlain.getRGB(8, 8), 9, 188, 235);
+        PixelImage fromPlain = load(Files.write(tmp.resolve("plain-cmyk.jpg"), plain));
+        assertChannels(rgb(fromPlain, 8, 8), 9, 188, 235);
     }
 
     /**
@@ -317,9 +314,13 @@ class ImageLoaderTest {
     void ycckJpegIsConvertedToRgb() throws Exception {
         // the ink of cmykJpegIsConvertedToRgb (stored there as C'M'Y'K' = 10, 200, 250, 240), stored as YCCK:
         // the JDK 17 decoder undoes the YCC transform, so the same colour comes out
-        BufferedImage rgb = load(Files.write(tmp.resolve("ycck.jpg"), ycckJpeg(245, 55, 5, 15)));
-        assertThat(rgb.getType()).isEqualTo(BufferedImage.TYPE_INT_RGB);
-        assertChannels(rgb.getRGB(8, 8), 9, 188, 235);
+        PixelImage rgb = load(Files.write(tmp.resolve("ycck.jpg"), ycckJpeg(245, 55, 5, 15)));
+        assertChannels(rgb(rgb, 8, 8), 9, 188, 235);
+    }
+
+    /** @return the pixel as 0xRRGGBB */
+    private static int rgb(PixelImage image, int x, int y) {
+        return (image.get(x, y, 0) << 16) | (image.get(x, y, 1) << 8) | image.get(x, y, 2);
     }
 
     private static void assertChannels(int rgb, int r, int g, int b) {
@@ -349,10 +350,9 @@ class ImageLoaderTest {
             assertThat(r.getRawImageType(0).getColorModel()).as("the file really is a palette PNG")
                     .isInstanceOf(java.awt.image.IndexColorModel.class);
         }
-        BufferedImage rgb = load(p);
-        assertThat(rgb.getType()).isEqualTo(BufferedImage.TYPE_INT_RGB);
-        assertThat(new int[] {rgb.getRGB(0, 0) & 0xFFFFFF, rgb.getRGB(1, 0) & 0xFFFFFF, rgb.getRGB(2, 0) & 0xFFFFFF,
-                rgb.getRGB(3, 0) & 0xFFFFFF}).containsExactly(0xFF0000, 0x008000, 0x0000FF, 0xFFFFFF);
+        PixelImage rgb = load(p);
+        assertThat(new int[] {rgb(rgb, 0, 0), rgb(rgb, 1, 0), rgb(rgb, 2, 0) & 0xFFFFFF,
+                rgb(rgb, 3, 0)}).containsExactly(0xFF0000, 0x008000, 0x0000FF, 0xFFFFFF);
     }
 
     @Test
@@ -364,8 +364,8 @@ class ImageLoaderTest {
         Path p = write("huge.png", huge, "png");
         huge = null;
         assertThat(Files.size(p)).as("the file fits the 1 MiB bound").isLessThan(1 << 20);
-        BufferedImage small = loadHuge(loader, p, "png");
-        assertThat(small.getRGB(0, 0) & 0xFFFFFF).as("the subsampled grid keeps pixel (0, 0)").isEqualTo(0xFFFFFF);
+        PixelImage small = loadHuge(loader, p, "png");
+        assertThat(rgb(small, 0, 0)).as("the subsampled grid keeps pixel (0, 0)").isEqualTo(0xFFFFFF);
     }
 
     @Test
@@ -376,8 +376,8 @@ class ImageLoaderTest {
                 new java.awt.image.DataBufferByte(new byte[] {(byte) 200}, 1), 20_000, 20_000, 0, 0, new int[] {0}, null);
         Path p = Files.write(tmp.resolve("huge.jpg"), jpeg(null, flat));
         ImageLoader defaultFileBound = new ImageLoader(new Configuration(), ImageLoader.DEFAULT_MAX_BYTES, 10_000);
-        BufferedImage small = loadHuge(defaultFileBound, p, "jpeg");
-        assertThat(small.getRGB(50, 50) & 0xFFFFFF).as("gray 200").isEqualTo(0xC8C8C8);
+        PixelImage small = loadHuge(defaultFileBound, p, "jpeg");
+        assertThat(rgb(small, 50, 50)).as("gray 200").isEqualTo(0xC8C8C8);
     }
 
     /**
@@ -393,7 +393,7 @@ class ImageLoaderTest {
      * runs on the calling thread): it bounds the load's peak heap from above, and unlike the heap's
      * used bytes it does not depend on when the GC runs or on what other threads do.
      */
-    private BufferedImage loadHuge(ImageLoader loader, Path p, String format) throws Exception {
+    private PixelImage loadHuge(ImageLoader loader, Path p, String format) throws Exception {
         // a small image of the same format first, so that the one-off cost of the file system's and the
         // decoder's first use (about 14 MB) is not counted
         loader.load("p", write("warm-up." + format, new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB), format)
@@ -401,12 +401,12 @@ class ImageLoaderTest {
         com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         long before = threads.getCurrentThreadAllocatedBytes();
-        BufferedImage small = loader.load("p", p.toUri().toString());
+        PixelImage small = loader.load("p", p.toUri().toString());
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
         System.out.printf("huge image %s: 20000x20000 loaded as %dx%d, %.1f MB allocated on the heap%n", p.getFileName(),
-                small.getWidth(), small.getHeight(), allocated / 1e6);
-        assertThat(small.getWidth()).isEqualTo(100);
-        assertThat(small.getHeight()).isEqualTo(100);
+                small.width(), small.height(), allocated / 1e6);
+        assertThat(small.width()).isEqualTo(100);
+        assertThat(small.height()).isEqualTo(100);
         assertThat(allocated).as("heap bytes allocated while loading %s", p.getFileName())
                 .isLessThan(HUGE_IMAGE_HEAP_BOUND);
         return small;

@@ -1,5 +1,6 @@
 package io.maskimpact.output;
 
+import io.maskimpact.input.PixelImage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.maskimpact.analysis.AnalysisOptions;
@@ -8,7 +9,6 @@ import io.maskimpact.analysis.MaskMode;
 import io.maskimpact.analysis.PairImpact;
 import io.maskimpact.analysis.PairRequest;
 import io.maskimpact.schema.OutputSchema;
-import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -23,7 +23,7 @@ class TableRowsTest {
     private static PairResult result(MaskMode mode, int steps) throws Exception {
         FakeAnalyzer fake = new FakeAnalyzer(new FakeAnalyzer.Spec(2, 2, 1, 2, 100, 0, Set.of(), Set.of()),
                 AnalysisOptions.defaults(), "fake");
-        PairImpact impact = fake.analyze(new PairRequest("p1", new BufferedImage(2, 2, BufferedImage.TYPE_INT_RGB),
+        PairImpact impact = fake.analyze(new PairRequest("p1", PixelImage.blank(2, 2, 3),
                 "what colour", steps, mode));
         return PairResult.ok(new PairResult.Input("p1", "a.png", "file:/a.png", "what colour", "both", steps), "fake",
                 RAN_ON, impact, 0.5f);

@@ -1,5 +1,6 @@
 package io.maskimpact.output;
 
+import io.maskimpact.input.PixelImage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,7 +11,6 @@ import io.maskimpact.analysis.PairRequest;
 import io.maskimpact.schema.OutputSchema;
 import io.maskimpact.testing.ImpactFiles;
 import io.maskimpact.testing.SparkTestBase;
-import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +43,7 @@ class TableWriterTest extends SparkTestBase {
         FakeAnalyzer fake = new FakeAnalyzer(new FakeAnalyzer.Spec(3, 12, 2, 2, 100, 0, Set.of(), Set.of()),
                 AnalysisOptions.defaults(), "fake");
         return PairResult.ok(new PairResult.Input(id, "a.png", "file:/a.png", "what colour is it", "both", STEPS), "fake",
-                new PairResult.Placement("driver", "cpu"), fake.analyze(new PairRequest(id, new BufferedImage(2, 2, BufferedImage.TYPE_INT_RGB), "what colour is it",
+                new PairResult.Placement("driver", "cpu"), fake.analyze(new PairRequest(id, PixelImage.blank(2, 2, 3), "what colour is it",
                         STEPS, MaskMode.BOTH)), 0.5f);
     }
 

@@ -6,9 +6,11 @@ import io.maskimpact.model.ModelLoadException;
 import io.maskimpact.model.Vlm;
 import io.maskimpact.model.hf.HfCheckpoint;
 import io.maskimpact.model.hf.HfVocabulary;
-import io.maskimpact.model.hf.ImageProcessor;
 import io.maskimpact.model.hf.TextTokenizer;
 import io.maskimpact.model.hf.WeightStore;
+import io.maskimpact.model.image.ImagePipeline;
+import io.maskimpact.model.image.ImageProcessors;
+import io.maskimpact.model.image.ProcessorOverrides;
 import io.maskimpact.model.hf.WeightStore.Renaming;
 import io.maskimpact.model.nn.Activations;
 import io.maskimpact.model.nn.Linear;
@@ -59,7 +61,7 @@ public final class Llava {
                 TextDecoder.standardRope(config.text().headDim()), manager);
         UnaryOperator<NDArray> act = Activations.of(config.projectorAct(), checkpoint.dir().resolve("config.json") + "#projector_hidden_act");
         TextTokenizer tokenizer = checkpoint.tokenizer();
-        ImageProcessor processor = ImageProcessor.fromConfig(checkpoint.imageProcessorConfig(), config.vision().imageSize());
+        ImagePipeline processor = ImageProcessors.forModel(checkpoint.dir(), ProcessorOverrides.NONE);
         LlavaPrompts prompts = new LlavaPrompts(config, vision,
                 x -> linear2.apply(act.apply(linear1.apply(x))), decoder, tokenizer,
                 checkpoint.chatTemplate(), processor, checkpoint.specialToken("bos_token").orElse(null));

@@ -9,12 +9,14 @@ import io.maskimpact.model.PromptException;
 import io.maskimpact.model.TokenInfo;
 import io.maskimpact.model.TokenKind;
 import io.maskimpact.model.hf.ChatTemplate;
-import io.maskimpact.model.hf.ImageProcessor;
 import io.maskimpact.model.hf.TextTokenizer;
+import io.maskimpact.model.image.ImagePipeline;
+import io.maskimpact.model.image.ProcessedImage;
+import io.maskimpact.model.image.ProcessedRegion;
 import io.maskimpact.model.nn.TextDecoder;
 import io.maskimpact.model.nn.VitEncoder;
 
-import java.awt.image.BufferedImage;
+import io.maskimpact.input.PixelImage;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -34,11 +36,11 @@ final class LlavaPrompts implements PromptBuilder {
     private final TextDecoder decoder;
     private final TextTokenizer tokenizer;
     private final ChatTemplate template;
-    private final ImageProcessor processor;
+    private final ImagePipeline processor;
     private final String bosToken;
 
     LlavaPrompts(LlavaConfig config, VitEncoder vision, UnaryOperator<NDArray> projector, TextDecoder decoder,
-                 TextTokenizer tokenizer, ChatTemplate template, ImageProcessor processor, String bosToken) {
+                 TextTokenizer tokenizer, ChatTemplate template, ImagePipeline processor, String bosToken) {
         this.config = config;
         this.vision = vision;
         this.projector = projector;
@@ -50,7 +52,7 @@ final class LlavaPrompts implements PromptBuilder {
     }
 
     @Override
-    public PreparedPrompt prepare(BufferedImage image, String question, NDManager pair) throws PromptException {
+    public PreparedPrompt prepare(PixelImage image, String question, NDManager pair) throws PromptException {
         String prompt;
         try {
             prompt = template.renderUserTurn(question, true);
@@ -81,7 +83,8 @@ final class LlavaPrompts implements PromptBuilder {
             tokens.add(TokenInfo.plain(ids[i], tokenizer.tokenText(ids[i]), inQuestion ? TokenKind.TEXT : TokenKind.SPECIAL));
         }
 
-        NDArray features = vision.encode(pixelValues(image, pair));                        // (N, C)
+        ProcessedRegion pixels = region(image);
+        NDArray features = vision.encode(toArray(pixels, pair));                           // (N, C)
         if (config.dropFirstFeature()) {
             features = features.get("1:");
         }
@@ -89,14 +92,28 @@ final class LlavaPrompts implements PromptBuilder {
         NDArray before = decoder.embed(Arrays.copyOfRange(ids, 0, imageAt), pair);
         NDArray after = decoder.embed(Arrays.copyOfRange(ids, imageAt + 1, ids.length), pair);
         NDArray embeddings = before.concat(projected, 0).concat(after, 0);                  // (S, d)
-        ImageRegion region = new ImageRegion(0, ImageRegion.Kind.IMAGE, grid, grid, imageAt,
-                processor.box(image.getWidth(), image.getHeight()));
+        ImageRegion region = new ImageRegion(0, ImageRegion.Kind.IMAGE, grid, grid, imageAt, pixels.box());
         return PreparedPrompt.causal(tokens, List.of(region), embeddings);
     }
 
     @Override
-    public NDArray pixelValues(BufferedImage image, NDManager manager) {
-        return processor.process(image, manager);                                          // (1, 3, H, W)
+    public NDArray pixelValues(PixelImage image, NDManager manager) throws PromptException {
+        return toArray(region(image), manager);                                            // (1, 3, H, W)
+    }
+
+    /** The one region LLaVA's processors make: the resized (and maybe cropped) image. */
+    private ProcessedRegion region(PixelImage image) throws PromptException {
+        ProcessedImage processed = processor.process(image);
+        if (processed.regions().size() != 1) {
+            throw new PromptException("the image processor made " + processed.regions().size()
+                    + " regions of this image; LLaVA takes one");
+        }
+        return processed.regions().get(0);
+    }
+
+    private static NDArray toArray(ProcessedRegion region, NDManager manager) {
+        int[] s = region.shape();                                                          // (C, H, W)
+        return manager.create(region.values()).reshape(1, s[0], s[1], s[2]);
     }
 
     /** @return the position of the one image placeholder */

@@ -144,29 +144,4 @@ public final class HfCheckpoint {
         }
         return Set.copyOf(ids);
     }
-
-    /**
-     * The image processor's settings: preprocessor_config.json (transformers 4), else the
-     * {@code image_processor} object of processor_config.json (what transformers 5 writes).
-     *
-     * @return the settings
-     * @throws ModelLoadException when neither file holds them
-     */
-    public HfConfig imageProcessorConfig() throws ModelLoadException {
-        Path legacy = dir.resolve("preprocessor_config.json");
-        if (Files.isRegularFile(legacy)) {
-            return HfConfig.read(legacy);
-        }
-        HfConfig processor = HfConfig.readOptional(dir.resolve("processor_config.json"));
-        if (processor.has("image_processor")) {
-            return processor.child("image_processor");
-        }
-        throw new ModelLoadException("Cannot load model: no image processor settings in " + dir
-                + " (expected preprocessor_config.json, or an image_processor entry in processor_config.json)");
-    }
-
-    /** @return processor_config.json, empty when absent (the processor's own settings, such as patch_size) */
-    public HfConfig processorConfig() throws ModelLoadException {
-        return HfConfig.readOptional(dir.resolve("processor_config.json"));
-    }
 }

@@ -1,5 +1,7 @@
 package io.maskimpact.model.image;
 
+import io.maskimpact.input.PilRgb;
+import io.maskimpact.input.PixelImage;
 import io.maskimpact.model.PromptException;
 
 import java.util.ArrayList;

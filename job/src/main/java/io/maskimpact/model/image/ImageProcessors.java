@@ -1,5 +1,6 @@
 package io.maskimpact.model.image;
 
+import io.maskimpact.input.PilRgb;
 import io.maskimpact.model.ModelLoadException;
 import io.maskimpact.model.hf.HfConfig;
 

@@ -1,5 +1,6 @@
 package io.maskimpact.model.image;
 
+import io.maskimpact.input.PixelImage;
 /**
  * Rescale and normalize, the float steps of every processor here, as {@code image_transforms.rescale} and
  * {@code normalize} compute them on the PIL path: each byte times the rescale factor in double, stored as

@@ -1,5 +1,6 @@
 package io.maskimpact.model.image;
 
+import io.maskimpact.input.PixelImage;
 import io.maskimpact.model.ImageRegion.Kind;
 import io.maskimpact.model.PromptException;
 

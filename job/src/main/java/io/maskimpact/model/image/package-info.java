@@ -1,7 +1,7 @@
 /**
  * Image preprocessing equal to transformers' PIL image processors, family-neutral and without Spark: the
- * decoded image converted to RGB as PIL converts it ({@link io.maskimpact.model.image.PilRgb},
- * {@link io.maskimpact.model.image.ExifOrientation}), resized with PIL's own resampler
+ * image as transformers loads it ({@link io.maskimpact.input.PixelImage}, from the job's image loader),
+ * resized with PIL's own resampler
  * ({@link io.maskimpact.model.image.PilResize}) to the sizes transformers computes
  * ({@link io.maskimpact.model.image.OutputSizes}), cropped or split, rescaled and normalized, as steps composed
  * into an {@link io.maskimpact.model.image.ImagePipeline}; {@link io.maskimpact.model.image.ImageProcessors}

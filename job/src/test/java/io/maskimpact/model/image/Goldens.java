@@ -19,14 +19,14 @@ import java.util.zip.GZIPInputStream;
  * under {@code src/test/resources/imageproc/}: JSON indexes whose entries point into gzip'd little-endian
  * blobs by {@code {"offset", "length"}} in bytes.
  */
-final class Goldens {
+public final class Goldens {
     private static final String ROOT = "/imageproc/";
     private static final String STALE = " (regenerate with: /tmp/hfref/bin/python models/reference/imageproc/make_goldens.py)";
 
     private Goldens() {
     }
 
-    static JsonObject json(String path) {
+    public static JsonObject json(String path) {
         try (InputStream in = open(path)) {
             return JsonParser.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8)).getAsJsonObject();
         } catch (IOException e) {
@@ -34,7 +34,7 @@ final class Goldens {
         }
     }
 
-    static byte[] blob(String path) {
+    public static byte[] blob(String path) {
         try (InputStream in = new GZIPInputStream(open(path))) {
             return in.readAllBytes();
         } catch (IOException e) {
@@ -43,7 +43,7 @@ final class Goldens {
     }
 
     /** @return the bytes an index entry {@code {"offset", "length"}} points at */
-    static byte[] bytes(byte[] blob, JsonObject ref) {
+    public static byte[] bytes(byte[] blob, JsonObject ref) {
         int offset = ref.get("offset").getAsInt();
         int length = ref.get("length").getAsInt();
         byte[] out = new byte[length];
@@ -52,7 +52,7 @@ final class Goldens {
     }
 
     /** @return the float32 values an index entry points at */
-    static float[] floats(byte[] blob, JsonObject ref) {
+    public static float[] floats(byte[] blob, JsonObject ref) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes(blob, ref)).order(ByteOrder.LITTLE_ENDIAN);
         float[] out = new float[buffer.remaining() / Float.BYTES];
         buffer.asFloatBuffer().get(out);
@@ -60,7 +60,7 @@ final class Goldens {
     }
 
     /** @return a golden file as a path (for what is read through a file system, like images and configs) */
-    static Path file(String path) {
+    public static Path file(String path) {
         try {
             var url = Goldens.class.getResource(ROOT + path);
             if (url == null) {

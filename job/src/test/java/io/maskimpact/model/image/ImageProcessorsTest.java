@@ -1,5 +1,7 @@
 package io.maskimpact.model.image;
 
+import io.maskimpact.input.PilRgbTest;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonElement;

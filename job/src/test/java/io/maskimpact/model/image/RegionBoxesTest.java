@@ -1,5 +1,6 @@
 package io.maskimpact.model.image;
 
+import io.maskimpact.input.PixelImage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 

@@ -1,4 +1,4 @@
-package io.maskimpact.model.image;
+package io.maskimpact.input;
 
 /**
  * {@code PIL.ImageOps.exif_transpose}, which transformers' {@code load_image} applies before converting to

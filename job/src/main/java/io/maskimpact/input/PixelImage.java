@@ -1,4 +1,4 @@
-package io.maskimpact.model.image;
+package io.maskimpact.input;
 
 import java.util.Arrays;
 

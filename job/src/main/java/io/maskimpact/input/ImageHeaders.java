@@ -1,20 +1,21 @@
 package io.maskimpact.input;
 
 /**
- * The JPEG header facts the JDK's decoder leaves to us: the EXIF orientation (ImageIO ignores
- * it, so a phone photo taken upright would reach the model sideways), and whether the frame is
+ * The header facts the JDK's decoders leave to us: the EXIF orientation of a JPEG (APP1) or a PNG
+ * ({@code eXIf} chunk) — ImageIO ignores it, while transformers' {@code load_image} applies it, so a
+ * phone photo taken upright would otherwise reach the model sideways — and whether a JPEG's frame is
  * progressive (the JDK then holds every coefficient of the image, whatever the subsampling).
  *
- * <p>A small, bounded parser: it walks the marker segments from SOI to the first SOS (start of
- * scan, where the compressed data begins) and reads only what it needs. Anything malformed
+ * <p>A small, bounded parser: for a JPEG it walks the marker segments from SOI to the first SOS
+ * (start of scan, where the compressed data begins), for a PNG the chunks, and reads only what it needs. Anything malformed
  * yields the neutral answer (orientation 1) rather than an error: the
  * decoder, not this parser, decides whether the file is an image.
  *
  * @param orientation EXIF orientation tag 0x0112, 1 to 8 (1 = upright; 1 when absent or invalid)
  * @param progressive whether the frame header is a progressive one (SOF2, SOF6, SOF10 or SOF14)
  */
-record JpegMarkers(int orientation, boolean progressive) {
-    static final JpegMarkers NONE = new JpegMarkers(1, false);
+record ImageHeaders(int orientation, boolean progressive) {
+    static final ImageHeaders NONE = new ImageHeaders(1, false);
 
     private static final int SOI = 0xD8;
     private static final int EOI = 0xD9;
@@ -25,9 +26,12 @@ record JpegMarkers(int orientation, boolean progressive) {
 
     /**
      * @param b a file's bytes
-     * @return its orientation and frame kind; {@link #NONE} when it is not a JPEG
+     * @return its orientation and frame kind; {@link #NONE} when it is neither a JPEG nor a PNG
      */
-    static JpegMarkers scan(byte[] b) {
+    static ImageHeaders scan(byte[] b) {
+        if (b.length >= 8 && ascii(b, 1, "PNG") && u8(b, 0) == 0x89) {
+            return new ImageHeaders(pngOrientation(b), false);
+        }
         if (b.length < 4 || u8(b, 0) != 0xFF || u8(b, 1) != SOI) {
             return NONE;
         }
@@ -63,7 +67,31 @@ record JpegMarkers(int orientation, boolean progressive) {
             }
             i = end;
         }
-        return new JpegMarkers(orientation, progressive);
+        return new ImageHeaders(orientation, progressive);
+    }
+
+    /**
+     * A PNG's chunks after the 8-byte signature: length (4 bytes, big-endian), type (4), data, CRC
+     * (4). The {@code eXIf} chunk's data is the TIFF structure itself.
+     */
+    private static int pngOrientation(byte[] b) {
+        int i = 8;
+        while (i + 12 <= b.length) {
+            long length = u32(b, i, false);
+            if (length > b.length - i - 12L) {
+                break;
+            }
+            int start = i + 8;
+            int end = start + (int) length;
+            if (ascii(b, i + 4, "eXIf")) {
+                return exifOrientation(b, start, end);
+            }
+            if (ascii(b, i + 4, "IEND")) {
+                break;
+            }
+            i = end + 4;
+        }
+        return 1;
     }
 
     /**

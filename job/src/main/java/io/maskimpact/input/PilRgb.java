@@ -1,4 +1,4 @@
-package io.maskimpact.model.image;
+package io.maskimpact.input;
 
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
