@@ -333,10 +333,10 @@ class ImageLoaderTest {
     }
 
     @Test
-    void palettePngIsConvertedWithItsTransparentEntryOverWhite() throws Exception {
+    void palettePngKeepsThePaletteColourOfItsTransparentEntry() throws Exception {
         byte[] reds = {(byte) 255, 0, 0, 0};
         byte[] greens = {0, (byte) 128, 0, 0};
-        byte[] blues = {0, 0, (byte) 255, 0};
+        byte[] blues = {0, 0, (byte) 255, (byte) 200};
         byte[] alphas = {(byte) 255, (byte) 255, (byte) 255, 0}; // entry 3 is transparent
         java.awt.image.IndexColorModel palette = new java.awt.image.IndexColorModel(2, 4, reds, greens, blues, alphas);
         BufferedImage indexed = new BufferedImage(4, 1, BufferedImage.TYPE_BYTE_BINARY, palette);
@@ -352,7 +352,7 @@ class ImageLoaderTest {
         }
         PixelImage rgb = load(p);
         assertThat(new int[] {rgb(rgb, 0, 0), rgb(rgb, 1, 0), rgb(rgb, 2, 0) & 0xFFFFFF,
-                rgb(rgb, 3, 0)}).containsExactly(0xFF0000, 0x008000, 0x0000FF, 0xFFFFFF);
+                rgb(rgb, 3, 0)}).as("alpha dropped, as PIL's convert(\"RGB\"): the transparent entry keeps its colour").containsExactly(0xFF0000, 0x008000, 0x0000FF, 0x0000C8);
     }
 
     @Test
