@@ -8,6 +8,8 @@
     $PY models/reference/harness.py dump [NAME..]   # reference dumps (job/src/test/resources/parity/*)
     $PY models/reference/harness.py all             # pairs + build + dump (everything but training)
     $PY models/reference/harness.py check           # regenerates everything in a temp folder and compares
+    $PY models/reference/harness.py reference --model DIR --manifest M --out OUT [--pairs N]
+                                                    # the dump of any checkpoint (what ./submit.sh parity runs)
 """
 
 import argparse
@@ -35,12 +37,19 @@ def main():
     c = sub.add_parser("check", help="regenerate into a temp folder and compare with the committed files")
     c.add_argument("--with-training", action="store_true", help="also retrain tiny-llava and compare its weights")
     c.add_argument("--threads", type=int, default=1)
+    r = sub.add_parser("reference", help="the reference dump of any checkpoint, for ./submit.sh parity")
+    r.add_argument("--model", required=True, help="a Hugging Face model folder")
+    r.add_argument("--manifest", required=True, help="a JSON Lines manifest (pair_id, image, question)")
+    r.add_argument("--out", required=True, help="folder for reference.json, reference.safetensors and pairs.jsonl")
+    r.add_argument("--pairs", type=int, default=4, help="the manifest's first N pairs")
+    r.add_argument("--max-new-tokens", type=int, default=3)
+    r.add_argument("--threads", type=int, default=1)
     args = ap.parse_args()
 
     common.require_versions()
     import torch
     torch.set_num_threads(args.threads)
-    from vlmref import check, checkpoints, pairs, train
+    from vlmref import check, checkpoints, dump, pairs, train
 
     everything = [c.name for c in checkpoints.CHECKPOINTS]
     if args.command == "pairs":
@@ -55,6 +64,14 @@ def main():
         checkpoints.write_dumps(everything)
     elif args.command == "train":
         train.run(checkpoints.folder("tiny-llava"), steps=args.steps, seed=args.seed, threads=args.threads)
+    elif args.command == "reference":
+        # The first N pairs, with absolute image paths, so the dump's pairs.jsonl stands on its own.
+        base = os.path.dirname(os.path.abspath(args.manifest))
+        rows = common.read_manifest(args.manifest)[:args.pairs]
+        os.makedirs(args.out, exist_ok=True)
+        trimmed = os.path.join(args.out, "pairs.jsonl")
+        common.write_manifest(trimmed, [dict(row, image=os.path.join(base, row["image"])) for row in rows])
+        dump.write(args.model, trimmed, args.out, max_new_tokens=args.max_new_tokens)
     elif args.command == "check":
         sys.exit(check.run(with_training=args.with_training, threads=args.threads))
 

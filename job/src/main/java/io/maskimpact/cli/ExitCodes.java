@@ -13,6 +13,9 @@ public final class ExitCodes {
     /** Finished, but no pair could be analysed (see {@code errors/}). */
     public static final int NOTHING_ANALYSED = 4;
 
+    /** {@code parity}: the engine differs from transformers beyond tolerance. */
+    public static final int PARITY_DIFFERS = 5;
+
     /** The footer text (picocli format: {@code %n} is a line break). */
     public static final String FOOTER = "%nExit codes:%n"
             + "  0  finished; at least one pair analysed (rejected pairs are listed in <out>/errors)%n"

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
                 + "image/question pair, generation step, decoder layer and input token, how much the layer's update "
                 + "changes when that token is hidden from attention.", ""},
         subcommands = {RunCommand.class, DemoCommand.class, ServeCommand.class, QueryCommand.class,
-            AnalyzeCommand.class, ToyDataCommand.class, CommandLine.HelpCommand.class},
+            AnalyzeCommand.class, ToyDataCommand.class, ParityCommand.class, CommandLine.HelpCommand.class},
         footer = {ExitCodes.FOOTER, "Benchmarks (a module of their own): ./submit.sh bench --help"})
 public class MaskImpact implements Callable<Integer> {
 
