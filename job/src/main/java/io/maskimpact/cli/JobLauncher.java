@@ -74,6 +74,9 @@ final class JobLauncher {
             RunReport report = new MaskImpactJob(spark, resolved, err).run();
             err.flush();
             report.lines().forEach(out::println);
+            if (report.runPairsOk() > 0) {
+                NextSteps.lines(report, resolved.conf().csv()).forEach(out::println);
+            }
             out.flush();
             return report.runPairsOk() > 0 ? ExitCodes.OK : ExitCodes.NOTHING_ANALYSED;
         } catch (RunSetupException e) {

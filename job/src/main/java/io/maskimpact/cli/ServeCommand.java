@@ -44,6 +44,8 @@ public class ServeCommand implements Callable<Integer> {
             Map.entry("png", "image/png"), Map.entry("jpg", "image/jpeg"), Map.entry("jpeg", "image/jpeg"),
             Map.entry("gif", "image/gif"), Map.entry("bmp", "image/bmp"), Map.entry("webp", "image/webp"),
             Map.entry("csv", "text/csv; charset=utf-8"), Map.entry("wasm", "application/wasm"));
+    /** The port served on unless {@code --port} says otherwise. */
+    static final int DEFAULT_PORT = 8321;
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
 
     @Spec
@@ -52,7 +54,7 @@ public class ServeCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "The run folder (a local path).")
     Path out;
 
-    @Option(names = "--port", paramLabel = "N", defaultValue = "8321",
+    @Option(names = "--port", paramLabel = "N", defaultValue = "" + DEFAULT_PORT,
             description = "Port on 127.0.0.1; 0 picks a free one. Default: ${DEFAULT-VALUE}.")
     int port;
 

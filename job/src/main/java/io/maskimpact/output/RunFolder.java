@@ -25,7 +25,7 @@ import org.apache.hadoop.fs.RemoteIterator;
  * <p>Only the driver uses it. Table data is written by Spark ({@link TableWriter}); this class
  * writes the small JSON files (each to a temporary name, then renamed, so a reader sees the old
  * or the new file, never half of one), lists data files for the manifest, and deletes whole
- * tables (overwrite) or leftovers of killed jobs (resume).
+ * runs (overwrite) or leftovers of killed jobs (resume).
  */
 public final class RunFolder {
     /** Copies of the pairs' images, named by {@link #imageName}; the {@code pairs} table's {@code image} points here. */
@@ -185,6 +185,27 @@ public final class RunFolder {
         if (!fs.rename(tmp, path)) {
             throw new IOException("cannot rename " + tmp + " to " + path);
         }
+    }
+
+    /**
+     * @param entry a file or folder of this file system
+     * @param path a path or URI, relative paths against the working folder
+     * @return whether {@code path} is {@code entry} or lies inside it
+     */
+    public boolean contains(Path entry, String path) {
+        Path p;
+        try {
+            p = fs.makeQualified(new Path(path));
+        } catch (IllegalArgumentException e) {
+            return false; // another file system
+        }
+        Path target = fs.makeQualified(entry);
+        for (Path q = p; q != null; q = q.getParent()) {
+            if (q.equals(target)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
