@@ -51,7 +51,7 @@ final class JobLauncher {
 
     static void usage(PrintWriter err, String command, String message) {
         err.println(message);
-        err.println("Try 'mask-impact " + command + " --help' for the options.");
+        err.println(MaskImpact.tryHelp("mask-impact " + command));
         err.flush();
     }
 
