@@ -12,12 +12,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code analyze}: MLlib summaries and clusters of a finished run, written next to it. */
+/** {@code analyze}: per-layer summaries and MLlib clusters of a finished run, written next to it. */
 @Command(name = "analyze", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Analyse a finished run with Spark MLlib and write the results as tables next to it, listed in "
+        description = {"Analyse a finished run with Spark (MLlib for the clusters) and write the results as tables next to it, listed in "
                 + "its _manifest.json under \"" + OutputSchema.MANIFEST_ANALYSIS_KEY + "\":",
                 "  " + OutputSchema.ANALYSIS_DIR + "/" + OutputSchema.LAYER_SUMMARY
-                        + "     distance statistics per variant, layer and token kind (Summarizer)",
+                        + "     distance statistics per variant, layer and token kind",
                 "  " + OutputSchema.ANALYSIS_DIR + "/" + OutputSchema.TOKEN_CLUSTERS
                         + "    every token of every step with its KMeans cluster",
                 "  " + OutputSchema.ANALYSIS_DIR + "/" + OutputSchema.CLUSTER_PROFILES

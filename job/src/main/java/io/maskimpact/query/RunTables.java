@@ -20,8 +20,9 @@ import org.apache.spark.sql.SparkSession;
  * <p>Each table is read as Delta when its folder has a {@code _delta_log}, else as Parquet (the
  * {@code impact} partitions {@code generation_step=<t>} become the int column
  * {@code generation_step}). A run table whose folder is missing or holds no data file is opened
- * empty with the contract's schema, so queries over a run without rejections still work. Only
- * file listings and Parquet footers are read here; no data is scanned until a query runs.
+ * empty with the contract's schema, so queries over a run without rejections still work. Parquet
+ * tables are read with the contract's schema ({@link OutputSchema}), so opening a run lists files
+ * and starts no Spark job; no data is scanned until a query runs.
  */
 public final class RunTables {
 
@@ -104,6 +105,7 @@ public final class RunTables {
         if (folder.listDataFiles(path).isEmpty()) {
             return spark.createDataFrame(List.of(), OutputSchema.schema(table));
         }
-        return spark.read().parquet(location);
+        // the contract's schema, not one inferred from a footer: inference is a Spark job per table
+        return spark.read().schema(OutputSchema.schema(table)).parquet(location);
     }
 }
