@@ -68,7 +68,12 @@ ensure_built() {
   fi
   command -v mvn >/dev/null || die "Maven (mvn) is needed to build the job once; install it or build elsewhere"
   echo "submit.sh: building the job jars with Maven (once; about a minute)..." >&2
-  (cd "$HOME_DIR" && mvn -q -B -Dmaven.test.skip=true -pl job -am package) >&2
+  # Debian's Maven 3.8 writes colour resets even in batch mode: dropped when stderr is not a terminal
+  if [[ -t 2 ]]; then
+    (cd "$HOME_DIR" && mvn -q -B -Dmaven.test.skip=true -pl job -am package) >&2
+  else
+    (cd "$HOME_DIR" && mvn -q -B -Dmaven.test.skip=true -pl job -am package) 2>&1 | sed 's/\x1b\[[0-9;]*m//g' >&2
+  fi
 }
 
 cluster=false
