@@ -21,6 +21,7 @@
 #    conf/spark-gpu.conf); SPARK_SUBMIT_ARGS adds more spark-submit flags (no spaces inside a flag).
 #
 # Environment: JAVA_HOME (Java 17), MASK_IMPACT_MEMORY (local JVM heap, default 4g),
+# MASK_IMPACT_JAVA_OPTS (more JVM options for local mode, after the script's own),
 # MASK_IMPACT_TORCH_THREADS (libtorch threads per process in local mode, default 1: local[*] runs
 # one task per core side by side, which beats fewer tasks with more threads), DJL_CACHE_DIR (where
 # DJL extracts libtorch, default ~/.djl.ai), SPARK_LOCAL_IP (default 127.0.0.1).
@@ -77,7 +78,13 @@ ensure_built() {
   fi
   command -v mvn >/dev/null || die "Maven (mvn) is needed to build the $module once; install it or build elsewhere"
   echo "submit.sh: building the $module jars with Maven${PROFILE:+ ($PROFILE)} (once; about a minute)..." >&2
-  (cd "$HOME_DIR" && mvn -q -B ${PROFILE:+"-P$PROFILE"} -Dmaven.test.skip=true -pl "$module" -am package) >&2
+  # Debian's Maven 3.8 writes colour resets even in batch mode: dropped when stderr is not a terminal
+  if [[ -t 2 ]]; then
+    (cd "$HOME_DIR" && mvn -q -B ${PROFILE:+"-P$PROFILE"} -Dmaven.test.skip=true -pl "$module" -am package) >&2
+  else
+    (cd "$HOME_DIR" && mvn -q -B ${PROFILE:+"-P$PROFILE"} -Dmaven.test.skip=true -pl "$module" -am package) 2>&1 \
+      | sed 's/\x1b\[[0-9;]*m//g' >&2
+  fi
 }
 
 # SPARK_HOME's Spark, from the name of its spark-core jar, e.g. "2.12 3.5.9" (Scala, Spark).
@@ -158,7 +165,17 @@ if [[ "$cluster" == false ]]; then
       spark_props+=("-D$key=$value")
     done < "$conf_file"
   fi
-  exec "$JAVA" "${OPENS[@]}" -Xmx"${MASK_IMPACT_MEMORY:-4g}" "${JVM_PROPS[@]}" "${spark_props[@]}" \
+  # query, analyze, serve, toy-data and help end before the JIT's optimising compiler pays for
+  # itself: compiling with C1 only halves their CPU time, and the serial collector halves the
+  # memory they take (docs/BENCHMARKS.md, "analyze"). run, demo, bench and the sql shell keep C2.
+  jvm_short=()
+  case "${1:-}" in
+    query | analyze | serve | toy-data | help | -h | --help | -V | --version | "")
+      jvm_short=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC) ;;
+  esac
+  # shellcheck disable=SC2206 # word splitting of extra options is intended
+  extra_opts=(${MASK_IMPACT_JAVA_OPTS:-})
+  exec "$JAVA" "${OPENS[@]}" -Xmx"${MASK_IMPACT_MEMORY:-4g}" "${jvm_short[@]}" "${extra_opts[@]}" "${JVM_PROPS[@]}" "${spark_props[@]}" \
     -Dai.djl.pytorch.num_threads="${MASK_IMPACT_TORCH_THREADS:-1}" \
     -cp "$LOCAL_CP" "$MAIN" "$@"
 fi

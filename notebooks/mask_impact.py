@@ -20,11 +20,11 @@ REPO = os.path.dirname(NOTEBOOKS)
 
 
 def udfs_jar():
-    """The mask-impact functions jar built by Maven (`mvn -q package -pl udfs -DskipTests`)."""
+    """The mask-impact functions jar built by Maven (`mvn -q -B package -pl udfs -DskipTests`)."""
     pattern = os.path.join(REPO, "udfs", "target", "mask-impact-udfs-*.jar")
     jars = sorted(j for j in glob.glob(pattern) if not j.endswith(("-sources.jar", "-javadoc.jar", "-tests.jar")))
     if not jars:
-        raise FileNotFoundError("No functions jar at %s: build it with `mvn -q package -pl udfs -DskipTests` in %s"
+        raise FileNotFoundError("No functions jar at %s: build it with `mvn -q -B package -pl udfs -DskipTests` in %s"
                                 % (pattern, REPO))
     return jars[-1]
 

@@ -138,6 +138,21 @@ export async function startApp(run, firstPairHint) {
     downloadPng(canvas, `mask-impact_${state.pairId.replace(/[^\w.-]+/g, '_')}_step${state.step}_layer${state.layer}_${state.variant}.png`)
   })
   window.addEventListener('resize', () => draw())
+  // a hash edited by hand (or a pasted link) shows that view; another run of the folder needs a reload
+  window.addEventListener('hashchange', () => {
+    const wantedRun = new URLSearchParams(location.hash.slice(1)).get('run_id')
+    if (wantedRun && wantedRun !== run.runId && run.runIds.includes(wantedRun)) {
+      location.reload()
+      return
+    }
+    const next = fromHash(state, location.hash)
+    if (!pairIds.includes(next.pairId)) next.pairId = state.pairId
+    if (!variants.includes(next.variant)) next.variant = state.variant
+    const steps = pairSteps(run, next.pairId)
+    if (!steps.includes(next.step)) next.step = steps[0] ?? 0
+    state = next
+    void render()
+  })
 
   /** @param {Partial<ViewState>} change */
   function set(change) {
@@ -183,8 +198,9 @@ export async function startApp(run, firstPairHint) {
     info = { layers, steps: pairSteps(run, state.pairId), variants, stepRows }
     draw()
     const ms = performance.now() - t0
+    const masked = slab.tokens.filter(Boolean).length
     status.textContent = slab.rows
-      ? `step ${state.step}: ${slab.rows.toLocaleString()} rows (${slab.layers} layers × ${slab.positions} positions) · read ${kb(slab.cost.bytes)} in ${slab.cost.requests} requests${cached ? ' (cached)' : ` · ${ms.toFixed(0)} ms`} · total read ${kb(fetchStats.bytes)}`
+      ? `step ${state.step}: ${slab.rows.toLocaleString()} rows (${slab.layers} layers × ${masked} masked tokens${masked < slab.positions ? ` of ${slab.positions}` : ''}) · read ${kb(slab.cost.bytes)} in ${slab.cost.requests} requests${cached ? ' (cached)' : ` · ${ms.toFixed(0)} ms`} · total read ${kb(fetchStats.bytes)}`
       : `no impact rows for ${state.pairId} at step ${state.step}, variant ${state.variant}`
     document.body.dataset.view = [state.pairId, state.step, state.layer, state.variant, state.metric, state.scaling].join('|')
     if (!performance.getEntriesByName('first-grid').length) performance.mark('first-grid')
@@ -228,12 +244,16 @@ export async function startApp(run, firstPairHint) {
     if (s.compareLayer !== null) grids.append(grid(s.compareLayer, `Layer ${s.compareLayer} · ${s.variant} · ${metricName}`))
     if (!metricOk) grids.append(el('p', { class: 'note' }, `${s.variant} has no ${METRIC_LABELS[s.metric]}; showing ${metricName}.`))
     strip.replaceChildren(...renderStrip({ slab, values, layer: s.layer, scales: local, sinks, selected: s.selected, onHover: p => hover(p), onClick: p => set({ selected: p }) }))
-    side.replaceChildren(
+    // a colour scale only for the kinds this pair has masked rows of (a vision-only pair has no text scale)
+    const where = s.domain === 'all' ? 'all layers' : `layer ${s.layer}`
+    const kinds = new Set(slab.tokens.map(t => t?.kind))
+    kinds.delete(undefined)
+    side.replaceChildren(...[
       renderStats(layerStats(slab, values, s.layer, exclude), s.layer, exclude.size),
-      renderLegend('image', local.image, `image tokens · ${s.domain === 'all' ? 'all layers' : `layer ${s.layer}`}`),
-      renderLegend('text', local.text, `text tokens · ${s.domain === 'all' ? 'all layers' : `layer ${s.layer}`}`),
+      kinds.has('vision') ? renderLegend('image', local.image, `image tokens · ${where}`) : null,
+      [...kinds].some(k => k !== 'vision') ? renderLegend('text', local.text, `text tokens · ${where}`) : null,
       el('div', { id: 'token-info' }),
-    )
+    ].filter(e => e !== null))
     hover(hovered)
     const hm = { slab, values, scales: global, layer: s.layer, compareLayer: s.compareLayer, selected: s.selected, sinks, width: Math.max(300, heatmap.parentElement?.clientWidth ?? 900) }
     drawHeatmap(heatmap, hm)

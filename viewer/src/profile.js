@@ -2,6 +2,7 @@
  * A token's profile: its value at every layer, one line per loaded generation step (the current
  * step bold), so one sees where in depth and when in the answer the token matters.
  */
+import { fmt } from './dom.js'
 
 /**
  * @typedef {object} ProfileLine
@@ -27,7 +28,7 @@
 export function drawProfile(canvas, o) {
   const width = o.width
   const height = 190
-  const m = { left: 46, right: 90, top: 10, bottom: 26 }
+  const m = { left: 46, right: 90, top: 12, bottom: 26 }
   const dpr = window.devicePixelRatio || 1
   canvas.width = Math.round(width * dpr)
   canvas.height = Math.round(height * dpr)
@@ -42,6 +43,10 @@ export function drawProfile(canvas, o) {
   let max = 0
   for (const l of o.lines) for (const v of l.values) if (Number.isFinite(v) && v > max) max = v
   max = max || 1
+  ctx.font = '10px system-ui, sans-serif'
+  const top = fmt(max)
+  // the tick labels sit between the rotated axis title (x 5..15) and the axis, whatever their width
+  m.left = Math.max(m.left, Math.ceil(ctx.measureText(top).width) + 24)
   const x = (/** @type {number} */ l) => m.left + (layers <= 1 ? 0 : l / (layers - 1)) * (width - m.left - m.right)
   const y = (/** @type {number} */ v) => height - m.bottom - (v / max) * (height - m.top - m.bottom)
   // axes
@@ -53,10 +58,9 @@ export function drawProfile(canvas, o) {
   ctx.lineTo(width - m.right, height - m.bottom)
   ctx.stroke()
   ctx.fillStyle = '#444'
-  ctx.font = '10px system-ui, sans-serif'
   ctx.textAlign = 'right'
   ctx.textBaseline = 'middle'
-  ctx.fillText(max.toPrecision(3), m.left - 4, m.top + 4)
+  ctx.fillText(top, m.left - 4, m.top)
   ctx.fillText('0', m.left - 4, height - m.bottom)
   ctx.textAlign = 'center'
   ctx.textBaseline = 'top'

@@ -227,3 +227,105 @@ test('export PNG downloads an image of the view', async () => {
   assert.ok(bytes.length > 5000, 'with content')
   await page.close()
 })
+
+test('the landing page shows only the open box, no empty app under it', async () => {
+  const page = await browser.newPage()
+  await page.goto(pathToFileURL(join(VIEWER, 'app', 'index.html')).href)
+  await page.locator('#landing').waitFor()
+  assert.equal(await page.locator('#landing').isVisible(), true, 'the "Open a run" box')
+  assert.equal(await page.locator('#app').isVisible(), false, 'the app stays hidden until a run is open')
+  await page.close()
+})
+
+test('the root of a served run leads to the viewer', async () => {
+  const { page, errors } = await openPage(site.url)
+  assert.ok(page.url().endsWith('/viewer/'), `landed on ${page.url()}`)
+  assert.ok(await page.locator('[data-testid=strip] .tok').count() > 0, 'the run is shown')
+  assert.deepEqual(errors, [])
+  await page.close()
+})
+
+test('editing the URL hash in an open tab shows that view', async () => {
+  const { page, errors } = await openPage(`${site.url}viewer/`)
+  const [pairId] = await view(page)
+  const other = pairs.find(p => p.pair_id !== pairId && p.status === 'ok')?.pair_id ?? pairId
+  const steps = (manifest.tables.impact.partitions ?? []).map(p => p.generation_step)
+  const step = steps[Math.min(1, steps.length - 1)]
+  await page.evaluate(h => { location.hash = h }, new URLSearchParams({ pair: other, step: String(step), layer: '1', variant: 'Full', metric: 'cosine_distance' }).toString())
+  await waitView(page, v => v[0] === other && v[1] === String(step) && v[2] === '1' && v[4] === 'cosine_distance')
+  assert.deepEqual(errors, [])
+  await page.close()
+})
+
+/**
+ * A run of the fixture's first pair three times: only image tokens masked, only the others, and
+ * both, with distances of about 1e-5 (printed with an exponent).
+ *
+ * @returns {Promise<string>} its folder
+ */
+async function maskModesRun() {
+  const { writeSyntheticRun } = await import('./synthetic-run.js')
+  const { FIXTURE_SPEC } = await import('./make-fixture.js')
+  const dir = join(ARTIFACTS, 'mask-modes-run')
+  const base = FIXTURE_SPEC.pairs[0]
+  await writeSyntheticRun({
+    ...FIXTURE_SPEC, dir, runId: 'mask-modes', attnWeights: false,
+    pairs: /** @type {const} */ (['vision', 'text', 'both']).map(maskMode => ({ ...base, pairId: `${maskMode}-only`, maskMode, scale: 1e-5 })),
+  })
+  return dir
+}
+
+test('a vision-only pair has no text colour scale, a text-only pair no image scale, and the status rows add up', async () => {
+  const dir = await maskModesRun()
+  const runImpact = await readAll(dir, 'impact')
+  const s = await serveRun(dir)
+  try {
+    for (const [pairId, image, text] of /** @type {[string, number, number][]} */ ([['vision-only', 1, 0], ['text-only', 0, 1], ['both-only', 1, 1]])) {
+      const { page, errors } = await openPage(`${s.url}viewer/#pair=${pairId}&step=1`)
+      await waitView(page, v => v[0] === pairId)
+      assert.equal(await page.locator('[data-testid=legend-image]').count(), image, `${pairId}: image colour scale`)
+      assert.equal(await page.locator('[data-testid=legend-text]').count(), text, `${pairId}: text colour scale`)
+      const status = await page.locator('#status').textContent() ?? ''
+      const m = /([\d,]+) rows \((\d+) layers × (\d+) masked tokens/.exec(status)
+      assert.ok(m, `status line: ${status}`)
+      const [rows, layers, tokens] = [Number(m[1].replace(/,/g, '')), Number(m[2]), Number(m[3])]
+      assert.equal(rows, layers * tokens, `${pairId}: ${status}`)
+      assert.equal(rows, reference(runImpact, pairId, 1, 'Full').rows.length, `${pairId}: rows of the slab`)
+      assert.deepEqual(errors, [])
+      await page.close()
+    }
+  } finally {
+    s.server.close()
+  }
+})
+
+test('numbers in the per-kind table stay on one line, and the profile chart draws its top label whole', async () => {
+  const dir = await maskModesRun()
+  const s = await serveRun(dir)
+  try {
+    const { page, errors } = await openPage(`${s.url}viewer/#pair=both-only&step=0&layer=3`)
+    const heights = await page.locator('[data-testid=stats] tr').evaluateAll(rows => rows.map(r => r.getBoundingClientRect().height))
+    assert.ok(heights.length > 2, 'a header and rows')
+    for (const h of heights) assert.ok(Math.abs(h - heights[0]) < 1, `every row is one line high: ${heights.join(', ')}`)
+    assert.match(await page.locator('[data-testid=stats] tbody').textContent() ?? '', /e-\d/, 'the values print with an exponent')
+    const [tableWidth, panelWidth] = await page.locator('[data-testid=stats]').evaluate(d => [d.querySelector('table')?.getBoundingClientRect().width ?? 0, d.getBoundingClientRect().width])
+    assert.ok(tableWidth <= panelWidth + 0.5, `the table (${tableWidth} px) fits its panel (${panelWidth} px)`)
+    // the first token (an attention sink): its largest value, about 7e-5, printed whole is wider than the margin
+    await page.locator('[data-testid=strip] .tok').first().click()
+    await page.waitForFunction(() => !document.getElementById('profile')?.hidden)
+    await page.waitForTimeout(300)
+    // nothing may be drawn at the canvas's left edge: a label reaching it is cut off
+    const inkAtLeftEdge = await page.evaluate(() => {
+      const canvas = /** @type {HTMLCanvasElement} */ (document.getElementById('profile'))
+      const data = canvas.getContext('2d')?.getImageData(0, 0, 3, canvas.height).data ?? []
+      let ink = 0
+      for (let i = 0; i < data.length; i += 4) if (data[i] < 200) ink++
+      return ink
+    })
+    assert.equal(inkAtLeftEdge, 0, 'no label touches the left edge of the profile chart')
+    assert.deepEqual(errors, [])
+    await page.close()
+  } finally {
+    s.server.close()
+  }
+})

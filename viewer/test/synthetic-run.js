@@ -28,6 +28,9 @@ import { encodePng } from './png.js'
  * @property {[number, number]} hot the image cell (row, col) that matters most
  * @property {string} [imageRef] image reference written to `pairs.image`; default images/<id>.png
  * @property {boolean} [writeImage] whether to draw the image file (default true)
+ * @property {'both' | 'vision' | 'text'} [maskMode] which tokens have rows: all, only image tokens, or all but
+ *   image tokens (default both)
+ * @property {number} [scale] factor on the distances (default 1), e.g. 1e-5 for values printed with an exponent
  */
 
 /**
@@ -113,6 +116,16 @@ function promptTokens(pair, promptPad) {
 }
 
 /**
+ * @param {{ kind: string }} token
+ * @param {PairSpec} pair
+ * @returns {boolean} whether the pair's mask mode gives the token rows
+ */
+function masked(token, pair) {
+  const mode = pair.maskMode ?? 'both'
+  return mode === 'both' || (mode === 'vision') === (token.kind === 'vision')
+}
+
+/**
  * Rounds to 4 decimals, as the job may do, then to float32.
  *
  * @param {number} x
@@ -171,7 +184,8 @@ function impactRows(spec, pair, pairIndex, step, variants) {
       const sum = raw.reduce((a, b) => a + b, 0)
       for (let p = 0; p < tokens.length; p++) {
         const tok = tokens[p]
-        const l2 = weights ? raw[p] / sum : raw[p]
+        if (!masked(tok, pair)) continue
+        const l2 = weights ? raw[p] / sum : raw[p] * (pair.scale ?? 1)
         // cosine distance saturates differently from L2, so switching metric changes the picture
         const cos = weights ? null : Math.min(1, (l2 * l2) / (l2 * l2 + 1.5)) * (0.7 + 0.3 * rand())
         cols.run_id.push(spec.runId)
@@ -183,7 +197,7 @@ function impactRows(spec, pair, pairIndex, step, variants) {
         cols.patch_row.push(tok.row)
         cols.patch_col.push(tok.col)
         cols.variant.push(variant)
-        cols.l2_distance.push(round4(l2))
+        cols.l2_distance.push(pair.scale ? Math.fround(l2) : round4(l2))
         cols.cosine_distance.push(cos === null ? null : round4(cos))
       }
     }
@@ -281,7 +295,8 @@ export async function writeSyntheticRun(spec) {
   // pairs: one row per pair (columns as OutputSchema.PAIRS_SCHEMA)
   const prompt = spec.pairs.map(p => promptTokens(p, spec.promptPad ?? 0))
   const variantCount = variants.length
-  const impactRowsOf = (/** @type {number} */ i, /** @type {number} */ s) => BigInt(spec.layers * variantCount * (prompt[i].length + s))
+  const impactRowsOf = (/** @type {number} */ i, /** @type {number} */ s) => BigInt(spec.layers * variantCount
+    * (prompt[i].filter(t => masked(t, spec.pairs[i])).length + (masked({ kind: 'generated' }, spec.pairs[i]) ? s : 0)))
   const pairsPath = 'pairs/part-00000-synthetic.c000.zstd.parquet'
   const pairsBytes = writeParquet(join(spec.dir, pairsPath), {
     run_id: spec.pairs.map(() => spec.runId),
@@ -292,7 +307,7 @@ export async function writeSyntheticRun(spec) {
     answer: spec.pairs.map(p => p.answerTokens.join('')),
     status: spec.pairs.map(() => 'ok'),
     model: spec.pairs.map(() => spec.model),
-    mask_mode: spec.pairs.map(() => 'both'),
+    mask_mode: spec.pairs.map(p => p.maskMode ?? 'both'),
     max_new_tokens: spec.pairs.map(() => spec.steps),
     grid_rows: spec.pairs.map(p => p.gridRows),
     grid_cols: spec.pairs.map(p => p.gridCols),

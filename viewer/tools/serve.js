@@ -6,7 +6,7 @@
  * As a module: `const { server, url } = await serve(dir, port)`.
  */
 import { createServer } from 'node:http'
-import { createReadStream, statSync } from 'node:fs'
+import { createReadStream, existsSync, statSync } from 'node:fs'
 import { extname, join, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -36,6 +36,11 @@ export function serve(dir, port = 0, options = {}) {
       path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
     } catch {
       return end(res, 400)
+    }
+    if (path === '/' && leadsToViewer(mounts)) {
+      // a run folder has no page of its own: its root leads to the viewer, as the job's `serve` does
+      res.writeHead(302, { Location: '/viewer/' })
+      return res.end()
     }
     const mount = mounts.find(m => path.startsWith(m.prefix) || `${path}/` === m.prefix)
     if (!mount) return end(res, 404)
@@ -77,6 +82,16 @@ export function serve(dir, port = 0, options = {}) {
     const addr = /** @type {import('node:net').AddressInfo} */ (server.address())
     done({ server, url: `http://127.0.0.1:${addr.port}/` })
   }))
+}
+
+/**
+ * @param {{ prefix: string, root: string }[]} mounts
+ * @returns {boolean} whether `/` has no index.html but a viewer is served at /viewer/
+ */
+function leadsToViewer(mounts) {
+  const root = mounts.find(m => m.prefix === '/')?.root
+  if (root && existsSync(join(root, 'index.html'))) return false
+  return mounts.some(m => m.prefix === '/viewer/') || (root !== undefined && existsSync(join(root, 'viewer', 'index.html')))
 }
 
 /**

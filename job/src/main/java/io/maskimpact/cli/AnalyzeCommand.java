@@ -12,12 +12,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code analyze}: MLlib summaries and clusters of a finished run, written next to it. */
+/** {@code analyze}: per-layer summaries and MLlib clusters of a finished run, written next to it. */
 @Command(name = "analyze", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Analyse a finished run with Spark MLlib and write the results as tables next to it, listed in "
+        description = {"Analyse a finished run with Spark (MLlib for the clusters) and write the results as tables next to it, listed in "
                 + "its _manifest.json under \"" + OutputSchema.MANIFEST_ANALYSIS_KEY + "\":",
                 "  " + OutputSchema.ANALYSIS_DIR + "/" + OutputSchema.LAYER_SUMMARY
-                        + "     distance statistics per variant, layer and token kind (Summarizer)",
+                        + "     distance statistics per variant, layer and token kind",
                 "  " + OutputSchema.ANALYSIS_DIR + "/" + OutputSchema.TOKEN_CLUSTERS
                         + "    every token of every step with its KMeans cluster",
                 "  " + OutputSchema.ANALYSIS_DIR + "/" + OutputSchema.CLUSTER_PROFILES
@@ -25,8 +25,16 @@ import picocli.CommandLine.Spec;
                 "A token's profile is its --metric of --variant at every layer, divided by the largest value of its "
                         + "(pair, step, layer). Clusters are numbered by impact: 0 is the most impactful. Running it "
                         + "again replaces the tables. 'query' opens them as views.", ""},
-        footer = QueryCommand.FOOTER)
+        footer = AnalyzeCommand.FOOTER)
 public class AnalyzeCommand implements Callable<Integer> {
+    /** The exit codes of {@code analyze} and the errors behind them (values from {@link ExitCodes}). */
+    static final String FOOTER = "%nExit codes:%n"
+            + "  0  done: the tables are written and listed in _manifest.json%n"
+            + "  1  internal error (a bug or an I/O failure; see the log)%n"
+            + "  2  usage error: unknown option, --out missing, --metric not l2_distance or cosine_distance, --k not "
+            + "from 2 to 1000, --max-iter below 1%n"
+            + "  3  cannot analyze: --out is not a finished run (no impact/ table, or no _manifest.json while a run is "
+            + "unfinished), it has no rows of --variant, or fewer than 2 token profiles%n";
 
     @Spec
     CommandSpec spec;

@@ -2,6 +2,7 @@ package io.maskimpact.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.maskimpact.output.RunFolder;
 import io.maskimpact.run.JobConf;
 import io.maskimpact.toy.ToyData;
 import java.io.IOException;
@@ -28,6 +29,9 @@ import picocli.CommandLine.Spec;
  * {@value #PAIRS} toy images and a manifest whose {@code mask_mode} cycles through vision, text
  * and both, so one run covers the three modes, with {@value #STEPS} generation steps and every
  * variant.
+ *
+ * <p>Unless {@code --mode} is given, the demo replaces its own earlier output ({@code --mode
+ * overwrite}) and refuses any other non-empty folder, before writing anything.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run the shipped tiny model on " + DemoCommand.PAIRS + " bundled toy pairs (three mask modes, "
@@ -41,8 +45,8 @@ public class DemoCommand implements Callable<Integer> {
     static final int PAIRS = 9;
     /** Generation steps per pair. */
     static final int STEPS = 4;
-    /** The folder, inside the output folder, that holds the demo's inputs. */
-    static final String INPUT_DIR = "_input";
+    /** The demo's manifest in {@code _input/}; it also marks a folder as the demo's own. */
+    static final String MANIFEST_NAME = "demo-manifest.jsonl";
     private static final String[] MODES = {"vision", "text", "both"};
 
     @Spec
@@ -62,7 +66,12 @@ public class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Path dir = Path.of(common.out != null ? common.out : "output/demo").toAbsolutePath().normalize();
-        Path input = dir.resolve(INPUT_DIR);
+        Path input = dir.resolve(RunFolder.INPUT_DIR);
+        if (output.mode == null && !isOwnFolder(dir)) {
+            err.println("Cannot run the demo in " + dir + ": the folder holds files that are not the demo's (choose "
+                    + "another --out, or give --mode overwrite to replace a run there)");
+            return ExitCodes.CANNOT_START;
+        }
         Path manifest;
         try {
             manifest = writeInputs(input);
@@ -73,6 +82,7 @@ public class DemoCommand implements Callable<Integer> {
         Map<String, String> cli = new LinkedHashMap<>();
         common.putInto(cli);
         output.putInto(cli);
+        cli.putIfAbsent(JobConf.MODE, "overwrite");
         cli.put(JobConf.OUT, dir.toString());
         cli.put(JobConf.MANIFEST, manifest.toString());
         cli.put(JobConf.VARIANTS, "all");
@@ -84,7 +94,7 @@ public class DemoCommand implements Callable<Integer> {
         }
         int code = JobLauncher.launch(resolved, out, err);
         if (code == ExitCodes.OK) {
-            printNextSteps(out, dir);
+            printInputs(out, dir);
         }
         return code;
     }
@@ -104,21 +114,27 @@ public class DemoCommand implements Callable<Integer> {
             node.put("mask_mode", MODES[i++ % MODES.length]);
             lines.add(json.writeValueAsString(node));
         }
-        Path manifest = input.resolve("demo-manifest.jsonl");
+        Path manifest = input.resolve(MANIFEST_NAME);
         Files.write(manifest, lines, StandardCharsets.UTF_8);
         return manifest;
     }
 
-    private static void printNextSteps(PrintWriter out, Path dir) {
-        out.println();
-        out.println("Demo output: " + dir);
-        out.println("  inputs:  " + dir.resolve(INPUT_DIR) + " (toy images, demo-manifest.jsonl)");
-        out.println("View it:  ./submit.sh serve --out " + dir + "   then open http://127.0.0.1:8321/viewer/");
-        out.println("          (or open viewer/app/index.html from disk and choose the folder " + dir + ")");
-        out.println("Query it: ./submit.sh query --out " + dir + " --sql \"SELECT layer, variant, avg(l2_distance) AS "
-                + "mean_l2 FROM impact GROUP BY layer, variant ORDER BY layer, variant\"");
-        out.println("          (plain Parquet: Spark's parquet.`" + dir.resolve("impact") + "`, DuckDB's read_parquet('"
-                + dir + "/impact/*/*.parquet', hive_partitioning = true), pyarrow, pandas)");
+    /** @return whether the folder is missing, empty, or holds the demo's inputs (an earlier demo run) */
+    private static boolean isOwnFolder(Path dir) {
+        if (Files.isRegularFile(dir.resolve(RunFolder.INPUT_DIR).resolve(MANIFEST_NAME))) {
+            return true;
+        }
+        try (java.util.stream.Stream<Path> entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        } catch (java.nio.file.NoSuchFileException e) {
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void printInputs(PrintWriter out, Path dir) {
+        out.println("Demo inputs: " + dir.resolve(RunFolder.INPUT_DIR) + " (toy images, " + MANIFEST_NAME + ")");
         out.flush();
     }
 }

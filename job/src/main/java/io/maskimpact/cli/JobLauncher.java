@@ -59,7 +59,7 @@ public final class JobLauncher {
      */
     public static void usage(PrintWriter err, String command, String message) {
         err.println(message);
-        err.println("Try 'mask-impact " + command + " --help' for the options.");
+        err.println(MaskImpact.tryHelp("mask-impact " + command));
         err.flush();
     }
 
@@ -82,6 +82,9 @@ public final class JobLauncher {
             RunReport report = new MaskImpactJob(spark, resolved, err).run();
             err.flush();
             report.lines().forEach(out::println);
+            if (report.runPairsOk() > 0) {
+                NextSteps.lines(report, resolved.conf().csv()).forEach(out::println);
+            }
             out.flush();
             return report.runPairsOk() > 0 ? ExitCodes.OK : ExitCodes.NOTHING_ANALYSED;
         } catch (RunSetupException e) {

@@ -1,5 +1,6 @@
 package io.maskimpact.cli;
 
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,15 +17,15 @@ import picocli.CommandLine.Spec;
  * </pre>
  *
  * <p>Each subcommand is one class; every command returns its exit code (see {@link ExitCodes})
- * and only {@link #main} exits the JVM, so tests call
- * {@code new CommandLine(new MaskImpact()).execute(args)}.
+ * and only {@link #main} exits the JVM, so tests call {@code MaskImpact.commandLine().execute(args)}.
  */
 @Command(name = "mask-impact", mixinStandardHelpOptions = true, versionProvider = MaskImpact.Version.class,
         description = {"Per-token, per-layer masking impact of a vision-language model, on Apache Spark: for every "
                 + "image/question pair, generation step, decoder layer and input token, how much the layer's update "
                 + "changes when that token is hidden from attention.", ""},
         subcommands = {RunCommand.class, DemoCommand.class, ServeCommand.class, QueryCommand.class,
-            AnalyzeCommand.class, ToyDataCommand.class, ParityCommand.class, CommandLine.HelpCommand.class},
+            SqlCommand.class, AnalyzeCommand.class, ToyDataCommand.class, ParityCommand.class,
+            CommandLine.HelpCommand.class},
         footer = {ExitCodes.FOOTER, "Benchmarks (a module of their own): ./submit.sh bench --help"})
 public class MaskImpact implements Callable<Integer> {
 
@@ -37,7 +38,36 @@ public class MaskImpact implements Callable<Integer> {
      * @param args the command line
      */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new MaskImpact()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * @return the command line, whose usage errors (an unknown option, a missing or bad value)
+     *     print one line, picocli's suggestions for a misspelt option, and where the help is, not
+     *     the whole help
+     */
+    public static CommandLine commandLine() {
+        CommandLine cmd = new CommandLine(new MaskImpact());
+        cmd.setParameterExceptionHandler(MaskImpact::usageError);
+        return cmd;
+    }
+
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        err.println(e.getMessage());
+        CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+        err.println(tryHelp(cmd.getCommandSpec().qualifiedName()));
+        err.flush();
+        return ExitCodes.USAGE;
+    }
+
+    /**
+     * @param command the command's full name, e.g. {@code mask-impact run}
+     * @return the line that follows every usage error
+     */
+    static String tryHelp(String command) {
+        return "Try '" + command + " --help' for the options.";
     }
 
     @Override

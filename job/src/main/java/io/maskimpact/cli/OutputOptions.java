@@ -13,8 +13,9 @@ public class OutputOptions {
     String format;
 
     @Option(names = "--mode", paramLabel = "MODE",
-            description = "overwrite (replace the run in --out), append (add a new run) or resume (finish the last run "
-                    + "in --out: skip its completed pairs, never duplicate rows). Default: " + JobConf.DEFAULT_MODE + ".")
+            description = "What to do when --out already holds a run: error (refuse, naming the run), overwrite "
+                    + "(remove the whole old run first), append (add a new run beside it) or resume (finish its last run: "
+                    + "skip its completed pairs, never duplicate rows). Default: " + JobConf.DEFAULT_MODE + ".")
     String mode;
 
     @Option(names = "--round-decimals", paramLabel = "N",

@@ -30,12 +30,12 @@ import picocli.CommandLine.Spec;
         footer = QueryCommand.FOOTER)
 public class QueryCommand implements Callable<Integer> {
 
-    /** The exit codes of {@code query} and {@code analyze} (values from {@link ExitCodes}). */
+    /** The exit codes of {@code query} (values from {@link ExitCodes}). */
     static final String FOOTER = "%nExit codes:%n"
             + "  0  done%n"
             + "  1  internal error (a bug or an I/O failure; see the log)%n"
             + "  2  usage error: unknown option or invalid value, or a statement that does not parse or run%n"
-            + "  3  the --out folder is not a finished run (no impact/ table, or no _manifest.json for analyze)%n";
+            + "  3  the --out folder is not a run (no impact/ table)%n";
 
     @Spec
     CommandSpec spec;
@@ -119,9 +119,7 @@ public class QueryCommand implements Callable<Integer> {
     }
 
     private static int usage(PrintWriter err, String message) {
-        err.println(message);
-        err.println("Try 'mask-impact query --help' for the options.");
-        err.flush();
+        JobLauncher.usage(err, "query", message);
         return ExitCodes.USAGE;
     }
 }

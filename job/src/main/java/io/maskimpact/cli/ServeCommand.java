@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.channels.Channels;
@@ -30,20 +31,31 @@ import picocli.CommandLine.Spec;
  * browser.
  *
  * <p>GET and HEAD only, single HTTP byte ranges (206), no directory listing, nothing outside the
- * folder (paths are normalized and symbolic links resolved before the check). When the run has
- * no {@code viewer/} copy, {@code /viewer/} is served from the project's {@code viewer/app/}.
+ * folder (paths are normalized and symbolic links resolved before the check); {@code /} redirects
+ * to {@code /viewer/}. When the run has no {@code viewer/} copy, {@code /viewer/} is served from
+ * the project's {@code viewer/app/}.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Serve a run folder on 127.0.0.1 (with HTTP Range, which the viewer uses to read only the "
                 + "Parquet pages a view needs) and print the viewer's URL. Stops with Ctrl-C.", ""},
-        footer = ExitCodes.FOOTER)
+        footer = ServeCommand.FOOTER)
 public class ServeCommand implements Callable<Integer> {
+    /** The exit codes of {@code serve} and the errors behind them. */
+    static final String FOOTER = "%nExit codes:%n"
+            + "  0  stopped by the test harness (from a terminal, serve runs until Ctrl-C)%n"
+            + "  1  internal error (a bug or an I/O failure; see the log)%n"
+            + "  2  usage error: unknown option, --out missing, --port not from 0 to 65535%n"
+            + "  3  cannot start: --out is not a folder, or the port is taken (choose another --port, or 0)%n"
+            + "%nWhile serving: a path outside the folder or a missing file is answered 404, a method other than "
+            + "GET or HEAD 405, a byte range outside the file 416; / leads to the viewer.%n";
     private static final Map<String, String> TYPES = Map.ofEntries(
             Map.entry("html", "text/html; charset=utf-8"), Map.entry("js", "text/javascript; charset=utf-8"),
             Map.entry("css", "text/css; charset=utf-8"), Map.entry("json", "application/json"),
             Map.entry("png", "image/png"), Map.entry("jpg", "image/jpeg"), Map.entry("jpeg", "image/jpeg"),
             Map.entry("gif", "image/gif"), Map.entry("bmp", "image/bmp"), Map.entry("webp", "image/webp"),
             Map.entry("csv", "text/csv; charset=utf-8"), Map.entry("wasm", "application/wasm"));
+    /** The port served on unless {@code --port} says otherwise. */
+    static final int DEFAULT_PORT = 8321;
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
 
     @Spec
@@ -52,7 +64,7 @@ public class ServeCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "The run folder (a local path).")
     Path out;
 
-    @Option(names = "--port", paramLabel = "N", defaultValue = "8321",
+    @Option(names = "--port", paramLabel = "N", defaultValue = "" + DEFAULT_PORT,
             description = "Port on 127.0.0.1; 0 picks a free one. Default: ${DEFAULT-VALUE}.")
     int port;
 
@@ -64,6 +76,10 @@ public class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
+        if (port < 0 || port > 65535) {
+            JobLauncher.usage(err, "serve", "Invalid value for --port: " + port + " (expected 0 to 65535; 0 picks a free port)");
+            return ExitCodes.USAGE;
+        }
         if (!Files.isDirectory(out)) {
             err.println("Cannot serve " + out + ": not a folder (pass the --out folder of a run)");
             return ExitCodes.CANNOT_START;
@@ -71,7 +87,13 @@ public class ServeCommand implements Callable<Integer> {
         Path root = out.toRealPath();
         Path viewer = Files.isDirectory(root.resolve("viewer")) ? root.resolve("viewer")
                 : Path.of(System.getProperty("maskimpact.home", "."), "viewer", "app").toAbsolutePath().normalize();
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+        } catch (BindException e) {
+            err.println("Cannot serve on 127.0.0.1:" + port + ": the port is taken (choose another with --port, or "
+                    + "--port 0 for a free one)");
+            return ExitCodes.CANNOT_START;
+        }
         server.setExecutor(Executors.newFixedThreadPool(4));
         server.createContext("/", exchange -> handle(exchange, root, viewer));
         server.start();
@@ -96,6 +118,12 @@ public class ServeCommand implements Callable<Integer> {
                 return;
             }
             String path = URI.create(ex.getRequestURI().getRawPath()).getPath();
+            if (path.equals("/") && !Files.isRegularFile(root.resolve("index.html"))) {
+                // a run folder has no page of its own: its root leads to the viewer
+                ex.getResponseHeaders().set("Location", "/viewer/");
+                ex.sendResponseHeaders(302, -1);
+                return;
+            }
             Path base = root;
             String rel = path;
             if (path.equals("/viewer") || path.startsWith("/viewer/")) {

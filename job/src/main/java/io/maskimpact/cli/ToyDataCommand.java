@@ -1,6 +1,7 @@
 package io.maskimpact.cli;
 
 import io.maskimpact.toy.ToyData;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -13,8 +14,14 @@ import picocli.CommandLine.Spec;
         description = {"Write N toy pairs: 96x96 PNG images of three coloured shapes on a 6x6 grid, and a manifest "
                 + "(DIR/manifest.jsonl) asking for the colour of one shape, with the answer and the ground-truth grid "
                 + "cell (target_cells). Same seed, same files.", ""},
-        footer = ExitCodes.FOOTER)
+        footer = ToyDataCommand.FOOTER)
 public class ToyDataCommand implements Callable<Integer> {
+    /** The exit codes of {@code toy-data} and the errors behind them. */
+    static final String FOOTER = "%nExit codes:%n"
+            + "  0  written%n"
+            + "  1  internal error (a bug; see the log)%n"
+            + "  2  usage error: unknown option, --out missing, --n below 0, --seed or --n not a number%n"
+            + "  3  cannot write to --out (not writable, no space, or a file where a folder is needed)%n";
 
     @Spec
     CommandSpec spec;
@@ -34,7 +41,13 @@ public class ToyDataCommand implements Callable<Integer> {
             JobLauncher.usage(spec.commandLine().getErr(), "toy-data", "Invalid value for --n: " + n + " (expected 0 or more)");
             return ExitCodes.USAGE;
         }
-        ToyData.write(seed, n, out);
+        try {
+            ToyData.write(seed, n, out);
+        } catch (UncheckedIOException e) {
+            spec.commandLine().getErr().println("Cannot write toy pairs to " + out + ": "
+                    + io.maskimpact.input.InputErrors.oneLine(e.getCause()));
+            return ExitCodes.CANNOT_START;
+        }
         spec.commandLine().getOut().println("Wrote " + n + " toy pairs (seed " + seed + ") to " + out.toAbsolutePath()
                 + " (manifest: " + out.resolve("manifest.jsonl") + ")");
         return ExitCodes.OK;

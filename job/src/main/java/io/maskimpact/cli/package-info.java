@@ -7,6 +7,6 @@
  * <p>Commands only turn options into settings and print; the work happens in
  * {@code io.maskimpact.run}. Every command returns its exit code and only
  * {@link io.maskimpact.cli.MaskImpact#main} exits the JVM, so tests run the real command line
- * in-process with {@code new CommandLine(new MaskImpact()).execute(args)}.
+ * in-process with {@code MaskImpact.commandLine().execute(args)}.
  */
 package io.maskimpact.cli;

@@ -14,9 +14,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RemoteIterator;
 
 /**
  * A run's output folder on any Hadoop file system: where each table and metadata file lives,
@@ -25,7 +23,7 @@ import org.apache.hadoop.fs.RemoteIterator;
  * <p>Only the driver uses it. Table data is written by Spark ({@link TableWriter}); this class
  * writes the small JSON files (each to a temporary name, then renamed, so a reader sees the old
  * or the new file, never half of one), lists data files for the manifest, and deletes whole
- * tables (overwrite) or leftovers of killed jobs (resume).
+ * runs (overwrite) or leftovers of killed jobs (resume).
  */
 public final class RunFolder {
     /** Copies of the pairs' images, named by {@link #imageName}; the {@code pairs} table's {@code image} points here. */
@@ -188,6 +186,27 @@ public final class RunFolder {
     }
 
     /**
+     * @param entry a file or folder of this file system
+     * @param path a path or URI, relative paths against the working folder
+     * @return whether {@code path} is {@code entry} or lies inside it
+     */
+    public boolean contains(Path entry, String path) {
+        Path p;
+        try {
+            p = fs.makeQualified(new Path(path));
+        } catch (IllegalArgumentException e) {
+            return false; // another file system
+        }
+        Path target = fs.makeQualified(entry);
+        for (Path q = p; q != null; q = q.getParent()) {
+            if (q.equals(target)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * @param path a file or folder to delete recursively
      * @return whether something was deleted
      */
@@ -218,24 +237,35 @@ public final class RunFolder {
     /**
      * Lists a Parquet table's data files (names not starting with {@code _} or {@code .}).
      *
+     * <p>Walks the folders with {@code listStatus}: {@code FileSystem.listFiles} wraps each file
+     * in a {@code LocatedFileStatus}, which asks for its permissions, and the local file system
+     * without Hadoop's native library answers that by running {@code ls -ld} once per file.
+     *
      * @param table a table
      * @return its files, sorted by path
      */
     public List<FileStatus> listDataFiles(String table) throws IOException {
-        Path dir = table(table);
         List<FileStatus> out = new ArrayList<>();
-        if (!fs.exists(dir)) {
-            return out;
-        }
-        RemoteIterator<LocatedFileStatus> it = fs.listFiles(dir, true);
-        while (it.hasNext()) {
-            LocatedFileStatus f = it.next();
-            if (isDataPath(dir, f.getPath())) {
-                out.add(f);
-            }
+        Path dir = table(table);
+        if (fs.exists(dir)) {
+            collectDataFiles(dir, out);
         }
         out.sort(Comparator.comparing(f -> f.getPath().toString()));
         return out;
+    }
+
+    private void collectDataFiles(Path dir, List<FileStatus> out) throws IOException {
+        for (FileStatus f : fs.listStatus(dir)) {
+            String name = f.getPath().getName();
+            if (name.startsWith("_") || name.startsWith(".")) {
+                continue;
+            }
+            if (f.isDirectory()) {
+                collectDataFiles(f.getPath(), out);
+            } else if (name.endsWith(".parquet")) {
+                out.add(f);
+            }
+        }
     }
 
     /**
@@ -247,15 +277,5 @@ public final class RunFolder {
         URI rel = base.relativize(fs.makeQualified(path).toUri());
         String s = rel.getPath();
         return s.startsWith("/") ? s.substring(1) : s;
-    }
-
-    private static boolean isDataPath(Path tableDir, Path file) {
-        for (Path p = file; p != null && !p.equals(tableDir); p = p.getParent()) {
-            String n = p.getName();
-            if (n.startsWith("_") || n.startsWith(".")) {
-                return false;
-            }
-        }
-        return file.getName().endsWith(".parquet");
     }
 }

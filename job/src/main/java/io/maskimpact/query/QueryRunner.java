@@ -39,6 +39,9 @@ public final class QueryRunner {
                           Long deltaVersion) {
     }
 
+    /** The job group of every statement, which {@code sql}'s Ctrl-C cancels. */
+    static final String JOB_GROUP = "mask-impact-query";
+
     private final SparkSession spark;
     private final Request request;
 
@@ -78,46 +81,85 @@ public final class QueryRunner {
             throw QueryException.badOption("--sql/--file", "(empty)", "no SQL statement found");
         }
         // 1. functions and views
-        MaskImpactFunctions.register(spark);
-        RunTables tables = RunTables.open(spark, request.out(), request.deltaVersion()).registerViews();
+        RunTables tables = openViews(spark, request.out(), request.deltaVersion());
         tables.notes().forEach(err::println);
         err.flush();
         // 2. statements, in order
         ResultPrinter printer = new ResultPrinter(request.format(), request.maxRows());
-        boolean printedBefore = false;
+        boolean[] printedBefore = {false};
         for (int i = 0; i < statements.size(); i++) {
-            String statement = statements.get(i);
-            boolean last = i == statements.size() - 1;
-            spark.sparkContext().setJobGroup("mask-impact-query",
-                    "query " + (i + 1) + "/" + statements.size() + ": " + oneLine(statement), false);
-            try {
-                Dataset<Row> result = spark.sql(statement);
+            int index = i + 1;
+            boolean last = index == statements.size();
+            runStatement(spark, statements.get(i), index, statements.size(), result -> {
                 if (last && request.saveDir() != null) {
                     save(result);
-                    err.println("Saved the result of statement " + (i + 1) + " to " + request.saveDir()
+                    err.println("Saved the result of statement " + index + " to " + request.saveDir()
                             + " (" + request.format().saveSource() + ")");
                 } else if (result.columns().length > 0) {
-                    if (printedBefore && request.format() == ResultFormat.TABLE) {
+                    if (printedBefore[0] && request.format() == ResultFormat.TABLE) {
                         out.println();
                     }
                     if (printer.print(result, out)) {
-                        err.println("Statement " + (i + 1) + ": showing the first " + request.maxRows()
+                        err.println("Statement " + index + ": showing the first " + request.maxRows()
                                 + " rows (--max-rows 0 prints all; --save DIR writes all)");
                     }
-                    printedBefore = true;
+                    printedBefore[0] = true;
                 }
-            } catch (QueryException e) {
-                throw e;
-            } catch (Exception e) {
-                // Spark's Scala API throws checked exceptions (AnalysisException, SparkException) undeclared.
-                throw QueryException.badStatement(i + 1, statements.size(), statement, e);
-            } finally {
-                spark.sparkContext().clearJobGroup();
-            }
+            });
         }
         out.flush();
         err.flush();
         return statements.size();
+    }
+
+    /** What is done with a statement's result while its job group is set. */
+    @FunctionalInterface
+    interface ResultHandler {
+        /**
+         * @param result the statement's result (lazy: actions run here)
+         * @throws QueryException when the result cannot be used (e.g. saved)
+         */
+        void accept(Dataset<Row> result) throws QueryException;
+    }
+
+    /**
+     * Registers the mask-impact functions and opens a run's tables as views.
+     *
+     * @param spark the session
+     * @param out the run folder
+     * @param deltaVersion the Delta version to read, or null for the latest
+     * @return the tables, with notes for the user
+     * @throws QueryException when the folder is not a run
+     */
+    static RunTables openViews(SparkSession spark, String out, Long deltaVersion) throws QueryException {
+        MaskImpactFunctions.register(spark);
+        return RunTables.open(spark, out, deltaVersion).registerViews();
+    }
+
+    /**
+     * Runs one statement in the query job group (cancelling the group interrupts its tasks) and
+     * hands its result on; any failure, at parse time or while the result is used, becomes one line.
+     *
+     * @param spark the session
+     * @param statement the statement
+     * @param index its number, from 1
+     * @param count the number of statements (1 at a prompt)
+     * @param handler what to do with the result
+     * @throws QueryException when the statement fails
+     */
+    static void runStatement(SparkSession spark, String statement, int index, int count, ResultHandler handler)
+            throws QueryException {
+        spark.sparkContext().setJobGroup(JOB_GROUP, "query " + index + "/" + count + ": " + oneLine(statement), true);
+        try {
+            handler.accept(spark.sql(statement));
+        } catch (QueryException e) {
+            throw e;
+        } catch (Exception e) {
+            // Spark's Scala API throws checked exceptions (AnalysisException, SparkException) undeclared.
+            throw QueryException.badStatement(index, count, statement, e);
+        } finally {
+            spark.sparkContext().clearJobGroup();
+        }
     }
 
     private void save(Dataset<Row> result) throws QueryException {

@@ -1,9 +1,18 @@
 package io.maskimpact.query;
 
+import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.grouping;
+import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.stddev_samp;
 import static org.apache.spark.sql.functions.udf;
+import static org.apache.spark.sql.functions.when;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -28,7 +37,6 @@ import org.apache.spark.ml.clustering.KMeansModel;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
-import org.apache.spark.ml.stat.Summarizer;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -46,8 +54,9 @@ import org.apache.spark.sql.types.StructField;
  * <p>Steps:
  * <ol>
  *   <li>open the run (it must have {@code _manifest.json}) and find the layers of the chosen variant;</li>
- *   <li>{@code layer_summary}: MLlib's {@link Summarizer} over the vector (l2, cosine) per
- *       (run, variant, layer, token kind), plus one row per (run, variant, layer) over all kinds;</li>
+ *   <li>{@code layer_summary}: count, mean, sample standard deviation, minimum and maximum of
+ *       both distances per (run, variant, layer, token kind), plus one row per (run, variant,
+ *       layer) over all kinds, in one aggregation;</li>
  *   <li>{@code token_clusters} and {@code cluster_profiles}: every token of every step becomes a
  *       profile across layers &mdash; the chosen metric of the chosen variant, normalised per
  *       (pair, step, layer) by its maximum ({@code mi_normalize(value, 'max')}) so that pairs and
@@ -57,9 +66,11 @@ import org.apache.spark.sql.types.StructField;
  *       ones), then add them to {@code _manifest.json} under {@code "analysis"}.</li>
  * </ol>
  *
- * <p>Cost: one pass over {@code impact} for the summaries; for the clusters one pass to build the
- * profiles (a shuffle by token: the pivot), which are cached, then KMeans' iterations over them.
- * Nothing but the cluster centres and sizes comes to the driver.
+ * <p>Cost: one pass over {@code impact} for the layers, one for the summaries (a small shuffle);
+ * for the clusters one pass to build the profiles (a shuffle by token: the pivot), which are
+ * cached, then KMeans' initialisation and iterations over them, a Spark job each. Nothing but the
+ * layers, the cluster centres and sizes comes to the driver. A run of the demo's size is bound by
+ * those jobs' fixed cost, not by its rows (docs/BENCHMARKS.md, "analyze").
  */
 public final class RunAnalysis {
 
@@ -127,11 +138,12 @@ public final class RunAnalysis {
             List<Integer> layers = layers(impact);
 
             // 2. per-layer summaries
-            err.println("analyze: per-layer summaries (MLlib Summarizer)");
+            err.println("analyze: per-layer summaries");
             err.flush();
-            Dataset<Row> summary = layerSummary(impact);
+            Dataset<Row> summary = layerSummary(impact).coalesce(1).sortWithinPartitions(OutputSchema.RUN_ID,
+                    OutputSchema.VARIANT, OutputSchema.LAYER, OutputSchema.TOKEN_KIND);
             Map<String, Long> written = new LinkedHashMap<>();
-            written.put(OutputSchema.LAYER_SUMMARY, write(folder, OutputSchema.LAYER_SUMMARY, summary.coalesce(1)));
+            written.put(OutputSchema.LAYER_SUMMARY, write(folder, OutputSchema.LAYER_SUMMARY, summary));
 
             // 3. profiles and clusters
             Dataset<Row> profiles = profiles(impact, layers).cache();
@@ -153,7 +165,8 @@ public final class RunAnalysis {
                 written.put(OutputSchema.TOKEN_CLUSTERS, write(folder, OutputSchema.TOKEN_CLUSTERS,
                         clustered.coalesce(files).sortWithinPartitions(OutputSchema.RUN_ID, OutputSchema.PAIR_ID,
                                 OutputSchema.GENERATION_STEP, OutputSchema.TOKEN_POSITION)));
-                List<Long> sizes = clusterSizes(folder, k);
+                long[] rawSizes = model.summary().clusterSizes();
+                List<Long> sizes = Arrays.stream(rank).mapToObj(raw -> rawSizes[raw]).toList();
                 Dataset<Row> profilesTable = clusterProfiles(centers, rank, sizes, layers);
                 written.put(OutputSchema.CLUSTER_PROFILES,
                         write(folder, OutputSchema.CLUSTER_PROFILES, profilesTable.coalesce(1)));
@@ -197,43 +210,30 @@ public final class RunAnalysis {
         return layers;
     }
 
-    /** Summarizer over (l2, cosine) per (run, variant, layer, kind), and per (run, variant, layer). */
+    /**
+     * Count, mean, sample standard deviation, minimum and maximum of both distances per (run,
+     * variant, layer, token kind) and per (run, variant, layer), in one aggregation: a rollup whose
+     * two finest levels are kept. Rows with a NaN distance are left out.
+     */
     static Dataset<Row> layerSummary(Dataset<Row> impact) {
-        Dataset<Row> features = new VectorAssembler()
-                .setInputCols(new String[] {OutputSchema.L2_DISTANCE, OutputSchema.COSINE_DISTANCE})
-                .setOutputCol("features").setHandleInvalid("skip")
-                .transform(impact.select(OutputSchema.RUN_ID, OutputSchema.VARIANT, OutputSchema.LAYER,
-                        OutputSchema.TOKEN_KIND, OutputSchema.L2_DISTANCE, OutputSchema.COSINE_DISTANCE));
-        Column stats = Summarizer.metrics("count", "mean", "std", "min", "max").summary(col("features")).as("s");
-        Dataset<Row> byKind = features
-                .groupBy(OutputSchema.RUN_ID, OutputSchema.VARIANT, OutputSchema.LAYER, OutputSchema.TOKEN_KIND)
-                .agg(stats);
-        Dataset<Row> all = features.groupBy(OutputSchema.RUN_ID, OutputSchema.VARIANT, OutputSchema.LAYER)
-                .agg(stats).withColumn(OutputSchema.TOKEN_KIND, lit(OutputSchema.TOKEN_KIND_ALL));
-        Dataset<Row> both = byKind.unionByName(all);
-        Column count = col("s.count");
-        return both.select(
-                col(OutputSchema.RUN_ID), col(OutputSchema.VARIANT), col(OutputSchema.LAYER),
-                col(OutputSchema.TOKEN_KIND),
-                count.as(OutputSchema.ROW_COUNT),
-                element("s.mean", 0).as(OutputSchema.L2_MEAN),
-                sampleStd(count, 0).as(OutputSchema.L2_STDDEV),
-                element("s.min", 0).as(OutputSchema.L2_MIN),
-                element("s.max", 0).as(OutputSchema.L2_MAX),
-                element("s.mean", 1).as(OutputSchema.COSINE_MEAN),
-                sampleStd(count, 1).as(OutputSchema.COSINE_STDDEV),
-                element("s.min", 1).as(OutputSchema.COSINE_MIN),
-                element("s.max", 1).as(OutputSchema.COSINE_MAX))
-                .orderBy(OutputSchema.RUN_ID, OutputSchema.VARIANT, OutputSchema.LAYER, OutputSchema.TOKEN_KIND);
-    }
-
-    private static Column element(String vectorColumn, int index) {
-        return org.apache.spark.ml.functions.vector_to_array(col(vectorColumn), "float64").getItem(index);
-    }
-
-    private static Column sampleStd(Column count, int index) {
-        // Summarizer's std of a single row is 0; a sample standard deviation is undefined there.
-        return org.apache.spark.sql.functions.when(count.gt(1), element("s.std", index));
+        Column l2 = col(OutputSchema.L2_DISTANCE);
+        Column cosine = col(OutputSchema.COSINE_DISTANCE);
+        Dataset<Row> both = impact.filter(not(isnan(l2).or(isnan(cosine))))
+                .rollup(OutputSchema.RUN_ID, OutputSchema.VARIANT, OutputSchema.LAYER, OutputSchema.TOKEN_KIND)
+                .agg(count(lit(1)).as(OutputSchema.ROW_COUNT),
+                        avg(l2).as(OutputSchema.L2_MEAN), stddev_samp(l2).as(OutputSchema.L2_STDDEV),
+                        min(l2).cast(DataTypes.DoubleType).as(OutputSchema.L2_MIN),
+                        max(l2).cast(DataTypes.DoubleType).as(OutputSchema.L2_MAX),
+                        avg(cosine).as(OutputSchema.COSINE_MEAN), stddev_samp(cosine).as(OutputSchema.COSINE_STDDEV),
+                        min(cosine).cast(DataTypes.DoubleType).as(OutputSchema.COSINE_MIN),
+                        max(cosine).cast(DataTypes.DoubleType).as(OutputSchema.COSINE_MAX),
+                        grouping(OutputSchema.LAYER).as("layer_level"), grouping(OutputSchema.TOKEN_KIND).as("kind_level"))
+                .filter(col("layer_level").equalTo(0))
+                .withColumn(OutputSchema.TOKEN_KIND, when(col("kind_level").equalTo(1), lit(OutputSchema.TOKEN_KIND_ALL))
+                        .otherwise(col(OutputSchema.TOKEN_KIND)));
+        Column[] columns = java.util.Arrays.stream(OutputSchema.LAYER_SUMMARY_SCHEMA.fieldNames())
+                .map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
+        return both.select(columns);
     }
 
     /** One row per (run, pair, step, position): the normalised metric at each layer, as a vector. */
@@ -282,15 +282,6 @@ public final class RunAnalysis {
         return IntStream.range(0, centers.length).boxed()
                 .sorted(Comparator.comparingDouble((Integer i) -> -means[i]).thenComparingInt(i -> i))
                 .mapToInt(Integer::intValue).toArray();
-    }
-
-    private List<Long> clusterSizes(RunFolder folder, int k) {
-        Long[] sizes = new Long[k];
-        Arrays.fill(sizes, 0L);
-        spark.read().parquet(folder.table(analysisPath(OutputSchema.TOKEN_CLUSTERS)).toString())
-                .groupBy(OutputSchema.CLUSTER).count().collectAsList()
-                .forEach(r -> sizes[r.getInt(0)] = r.getLong(1));
-        return List.of(sizes);
     }
 
     private Dataset<Row> clusterProfiles(Vector[] centers, int[] rank, List<Long> sizes, List<Integer> layers) {

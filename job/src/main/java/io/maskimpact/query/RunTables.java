@@ -24,9 +24,10 @@ import org.apache.spark.sql.types.StructField;
  * <p>Each table is read as Delta when its folder has a {@code _delta_log}, else as Parquet (the
  * {@code impact} partitions {@code generation_step=<t>} become the int column
  * {@code generation_step}). A run table whose folder is missing or holds no data file is opened
- * empty with the contract's schema, so queries over a run without rejections still work; a
- * contract column that a run's files lack (the run predates it) reads as null. Only
- * file listings and Parquet footers are read here; no data is scanned until a query runs.
+ * empty with the contract's schema, so queries over a run without rejections still work. Parquet
+ * tables are read with the contract's schema ({@link OutputSchema}), so opening a run lists files
+ * and starts no Spark job (a contract column that a run's files lack, because the run predates it,
+ * reads as null); no data is scanned until a query runs.
  */
 public final class RunTables {
 
@@ -109,10 +110,11 @@ public final class RunTables {
         if (folder.listDataFiles(path).isEmpty()) {
             return spark.createDataFrame(List.of(), OutputSchema.schema(table));
         }
-        return withContractColumns(TableWriter.readTable(spark, "parquet", location, table), table);
+        // the contract's schema, not one inferred from a footer: inference is a Spark job per table
+        return spark.read().schema(OutputSchema.schema(table)).parquet(location);
     }
 
-    /** A run written before a column joined the contract reads it as null, so queries naming it still run. */
+    /** A Delta run written before a column joined the contract reads it as null, so queries naming it still run. */
     private static Dataset<Row> withContractColumns(Dataset<Row> df, String table) {
         Set<String> present = Set.of(df.columns());
         for (StructField f : OutputSchema.schema(table).fields()) {

@@ -13,14 +13,37 @@ import java.util.List;
  */
 final class SqlScript {
 
+    /**
+     * Text cut at its last statement-ending semicolon.
+     *
+     * @param statements the statements that a semicolon ended, in order
+     * @param rest the text after the last of them, when it holds more than comments and blanks
+     *     (an unfinished statement, maybe inside an open quote); else empty
+     */
+    record Scan(List<String> statements, String rest) {
+    }
+
     private SqlScript() {
     }
 
     /**
      * @param text SQL text with one or more statements
-     * @return the statements, in order
+     * @return the statements, in order; the last one needs no semicolon
      */
     static List<String> split(String text) {
+        Scan scan = scan(text);
+        List<String> statements = new ArrayList<>(scan.statements());
+        if (!scan.rest().isEmpty()) {
+            statements.add(scan.rest());
+        }
+        return statements;
+    }
+
+    /**
+     * @param text SQL text, e.g. the lines typed so far at a prompt
+     * @return the statements ended by a semicolon, and what follows the last one
+     */
+    static Scan scan(String text) {
         List<String> statements = new ArrayList<>();
         StringBuilder current = new StringBuilder();
         boolean onlyComments = true;
@@ -56,8 +79,8 @@ final class SqlScript {
                 i++;
             }
         }
-        add(statements, current, onlyComments);
-        return statements;
+        String rest = current.toString().strip();
+        return new Scan(statements, onlyComments ? "" : rest);
     }
 
     private static int closingQuote(String text, int open) {

@@ -7,6 +7,10 @@ import io.maskimpact.schema.OutputSchema;
 import io.maskimpact.output.RunFolder;
 import io.maskimpact.output.RunManifest;
 import java.io.IOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,14 +21,18 @@ import org.apache.hadoop.fs.Path;
 /**
  * Step 1 of a run: look at the output folder, read-only, and decide what the run writes.
  *
- * <p>Overwrite and append refuse a non-empty folder that holds no mask-impact run; append
- * refuses a folder of the other table format and a run id that is taken. Resume picks the
+ * <p>Every mode refuses a non-empty folder that holds no mask-impact run. The default mode,
+ * error, also refuses a folder that holds a run, naming it (id, date, pairs) and the modes that
+ * would use the folder; append refuses a folder of the other table format and a run id that is
+ * taken. Resume picks the
  * folder's newest run record ({@code _runs/<id>.json}) and continues that run with its
  * recorded settings: manifest and model unless given again, and every setting that changes
  * the rows (mask mode, steps, variants, algorithm, rounding, format), which may not be given
  * with another value. With no run record, resume starts a new run.
  */
 final class InspectOutput {
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+            .withZone(ZoneOffset.UTC);
 
     /**
      * @param conf the settings to run with (for resume: the resumed run's)
@@ -41,6 +49,7 @@ final class InspectOutput {
         String out = conf.out();
         boolean holdsRun = folder.holdsRun();
         String action = switch (conf.mode()) {
+            case ERROR -> "write to";
             case OVERWRITE -> "overwrite";
             case APPEND -> "append to";
             case RESUME -> "resume in";
@@ -49,6 +58,9 @@ final class InspectOutput {
             throw RunErrors.notARunFolder(out, action);
         }
         List<ObjectNode> previous = previousRuns(folder);
+        if (conf.mode() == WriteMode.ERROR && holdsRun) {
+            throw RunErrors.runExists(out, latestRun(folder, previous));
+        }
         if (conf.mode() == WriteMode.OVERWRITE || !holdsRun) {
             return new State(conf, null, conf.mode() == WriteMode.OVERWRITE ? List.of() : previous);
         }
@@ -96,6 +108,41 @@ final class InspectOutput {
             if (existing != conf.format()) {
                 throw RunErrors.formatMismatch(conf.out(), existing.source(), conf.format().source());
             }
+        }
+    }
+
+    /**
+     * Describes the folder's newest run for the refusal of the default mode: its id, when it
+     * finished (with its pair count) or that it is unfinished, and how many runs there are.
+     */
+    private static String latestRun(RunFolder folder, List<ObjectNode> finished) throws IOException {
+        List<Path> records = folder.runRecords();
+        if (records.isEmpty() && finished.isEmpty()) {
+            return "an unfinished run (" + OutputSchema.RUNS_DIR + "/ without a run record)";
+        }
+        JsonNode latest = records.isEmpty() ? finished.get(finished.size() - 1)
+                : RunManifest.json().readTree(folder.readText(records.get(records.size() - 1)));
+        String runId = latest.path("run_id").asText("?");
+        JsonNode entry = finished.stream().filter(r -> runId.equals(r.path("run_id").asText())).findFirst().orElse(null);
+        String what;
+        if (entry == null) {
+            what = "started " + date(latest.path("started_at").asText()) + ", unfinished";
+        } else {
+            JsonNode counts = entry.path("counts");
+            long ok = counts.path("pairs_ok").asLong();
+            long failed = counts.path("pairs_failed").asLong();
+            what = "finished " + date(entry.path("finished_at").asText()) + ", " + (ok + failed) + " pairs"
+                    + (failed > 0 ? " (" + failed + " failed)" : "");
+        }
+        int runs = Math.max(records.size(), finished.size());
+        return (runs > 1 ? runs + " runs, the latest " : "run ") + runId + " (" + what + ")";
+    }
+
+    private static String date(String instant) {
+        try {
+            return DATE.format(Instant.parse(instant));
+        } catch (DateTimeParseException e) {
+            return instant;
         }
     }
 

@@ -106,7 +106,7 @@ public record JobConf(String manifest, String model, String out, String master, 
     public static final String DEFAULT_VARIANTS = "full,attn,heads";
     public static final String DEFAULT_ALGORITHM = "exact";
     public static final String DEFAULT_FORMAT = "parquet";
-    public static final String DEFAULT_MODE = "overwrite";
+    public static final String DEFAULT_MODE = "error";
     public static final int DEFAULT_ZSTD_LEVEL = 6;
     public static final int DEFAULT_COMMIT_EVERY = 500;
     public static final String DEFAULT_DEVICE = "auto";
@@ -157,7 +157,7 @@ public record JobConf(String manifest, String model, String out, String master, 
                 s.get(MASTER, null, v -> v),
                 analysis,
                 s.get(FORMAT, DEFAULT_FORMAT, v -> enumValue(OutputFormat.class, v, "parquet or delta")),
-                s.get(MODE, DEFAULT_MODE, v -> enumValue(WriteMode.class, v, "overwrite, append or resume")),
+                s.get(MODE, DEFAULT_MODE, v -> enumValue(WriteMode.class, v, "error, overwrite, append or resume")),
                 s.get(ROUND_DECIMALS, "none", v -> "none".equalsIgnoreCase(v.strip()) ? -1 : intIn(v, 0, 9)),
                 s.get(ZSTD_LEVEL, String.valueOf(DEFAULT_ZSTD_LEVEL), v -> intIn(v, 1, 22)),
                 s.get(CSV, "false", JobConf::bool),

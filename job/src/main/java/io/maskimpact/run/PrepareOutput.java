@@ -20,8 +20,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Step 4 of a run: make the output folder ready, the first step that changes it.
  *
- * <p>Overwrite deletes the previous run's tables, metadata, image copies, viewer and {@code analyze} tables (Delta tables are emptied as a
- * new version instead, so their history stays readable). Append and resume delete the staging
+ * <p>Overwrite removes the whole previous run (see {@link #removeOldRun}). Append and resume delete the staging
  * folders of killed Spark jobs. Resume then finds the pairs its run completed (those with a
  * {@code pairs} row: that table is written last in every commit) and deletes the rows of the
  * run's other pairs from {@code impact}, {@code steps} and {@code errors}, which an interrupted
@@ -48,20 +47,7 @@ final class PrepareOutput {
         Set<String> done = new HashSet<>();
         RunCounts prior = RunCounts.NONE;
         if (conf.mode() == WriteMode.OVERWRITE) {
-            for (String table : OutputSchema.TABLES) {
-                if (conf.format() == OutputFormat.DELTA && folder.isDelta(table)) {
-                    folder.removeJobLeftovers(table);
-                    writer.truncateDelta(table);
-                } else {
-                    folder.delete(folder.table(table));
-                }
-            }
-            folder.delete(folder.manifest());
-            folder.delete(new Path(folder.root(), OutputSchema.RUNS_DIR));
-            folder.delete(new Path(folder.root(), OutputSchema.CSV_DIR));
-            folder.delete(new Path(folder.root(), RunFolder.IMAGES_DIR));
-            folder.delete(new Path(folder.root(), RunFolder.VIEWER_DIR));
-            folder.delete(new Path(folder.root(), OutputSchema.ANALYSIS_DIR));
+            removeOldRun(folder, writer, conf);
         } else {
             for (String table : OutputSchema.TABLES) {
                 folder.removeJobLeftovers(table);
@@ -108,5 +94,33 @@ final class PrepareOutput {
             folder.writeTextAtomically(record, RunManifest.json().writeValueAsString(node));
         }
         return new Result(done, prior);
+    }
+
+    /**
+     * Removes everything runs and the demo write in a folder: the tables (Delta tables are
+     * emptied as a new version instead, so their history stays readable), {@code analysis/},
+     * {@code csv/}, {@code images/}, {@code viewer/}, the demo's {@code _input/}, then
+     * {@code _manifest.json} and last the run records, so that an interrupted removal leaves a
+     * folder that overwrite still accepts. An entry that holds this run's manifest (the demo's
+     * {@code _input/}) is kept; files no run writes are left alone.
+     */
+    private static void removeOldRun(RunFolder folder, TableWriter writer, JobConf conf) throws IOException {
+        for (String table : OutputSchema.TABLES) {
+            if (conf.format() == OutputFormat.DELTA && folder.isDelta(table)) {
+                folder.removeJobLeftovers(table);
+                writer.truncateDelta(table);
+            } else {
+                folder.delete(folder.table(table));
+            }
+        }
+        for (String entry : List.of(OutputSchema.ANALYSIS_DIR, OutputSchema.CSV_DIR, RunFolder.IMAGES_DIR,
+                RunFolder.VIEWER_DIR, RunFolder.INPUT_DIR)) {
+            Path path = new Path(folder.root(), entry);
+            if (conf.manifest() == null || !folder.contains(path, conf.manifest())) {
+                folder.delete(path);
+            }
+        }
+        folder.delete(folder.manifest());
+        folder.delete(new Path(folder.root(), OutputSchema.RUNS_DIR));
     }
 }

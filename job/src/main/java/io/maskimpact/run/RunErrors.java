@@ -17,6 +17,11 @@ final class RunErrors {
                 null);
     }
 
+    static RunSetupException runExists(String out, String run) {
+        return new RunSetupException("Cannot write to " + out + ": it holds " + run + " (use --mode overwrite to "
+                + "replace it, --mode append to add a run beside it, or --mode resume to finish its last run)", null);
+    }
+
     static RunSetupException formatMismatch(String out, String existing, String wanted) {
         return new RunSetupException("Cannot write " + wanted + " tables to " + out + ": it holds " + existing
                 + " tables (use --format " + existing + ", or --mode overwrite to replace them)", null);

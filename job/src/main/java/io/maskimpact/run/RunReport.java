@@ -61,7 +61,8 @@ public record RunReport(String runId, String out, String model, long pairsOk, lo
                 : "  codec: WARNING " + bad.size() + " files are not ZSTD, e.g. " + bad.get(0).path() + " "
                         + bad.get(0).codecs());
         if (pairsFailed + rejectedRows > 0) {
-            l.add("  errors: see " + out + "/" + OutputSchema.ERRORS + " (one row per rejected pair)");
+            l.add("  errors: " + (pairsFailed + rejectedRows) + " rejected now (one row each in " + out + "/"
+                    + OutputSchema.ERRORS + ")");
         }
         warnings.forEach(w -> l.add("  warning: " + w));
         l.add("  output: " + out + " (tables impact/, pairs/, steps/, errors/; metadata " + OutputSchema.MANIFEST_FILE + ")");

@@ -51,10 +51,32 @@ class ServeCommandTest {
                     HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
             assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/%2e%2e/secret.txt")).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
-            assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode()).as("no listing").isEqualTo(404);
+            HttpResponse<String> root = http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(root.statusCode()).as("/ leads to the viewer, no listing").isEqualTo(302);
+            assertThat(root.headers().firstValue("Location")).hasValue("/viewer/");
+            HttpResponse<String> followed = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build()
+                    .send(HttpRequest.newBuilder(URI.create(base + "/")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(followed.body()).as("a browser opening / lands on the viewer").contains("viewer");
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/impact/")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).as("no listing of a table").isEqualTo(404);
         } finally {
             serve.server.stop(0);
         }
+    }
+
+    @Test
+    void aTakenPortAndABadPortAreOneLineEach() throws Exception {
+        Path run = Files.createDirectories(tmp.resolve("run"));
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            io.maskimpact.testing.Cli.Result r = io.maskimpact.testing.Cli.run("serve", "--out", run.toString(), "--port",
+                    String.valueOf(taken.getLocalPort()));
+            assertThat(r.code()).as("serve on a taken port\n%s", r).isEqualTo(ExitCodes.CANNOT_START);
+            assertThat(r.err().strip()).as("one line").doesNotContain("\n").contains("the port is taken")
+                    .contains("--port 0");
+        }
+        io.maskimpact.testing.Cli.Result bad = io.maskimpact.testing.Cli.run("serve", "--out", run.toString(), "--port", "70000");
+        assertThat(bad.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(bad.err()).contains("Invalid value for --port: 70000").contains("Try 'mask-impact serve --help'");
     }
 }

@@ -140,7 +140,9 @@ class TinyModelEndToEndTest extends SparkTestBase {
         Path out = tmp.resolve("demo");
         Cli.Result r = Cli.run("demo", "--out", out.toString(), "--model", model.toString());
         assertThat(r.code()).as("demo\n%s", r).isEqualTo(0);
-        assertThat(r.out()).contains("Demo output: " + out).contains("./submit.sh serve --out").contains("./submit.sh query");
+        assertThat(r.out()).as("next steps").contains("Next steps:").contains("./submit.sh serve --out " + out)
+                .contains("./submit.sh query --out " + out).contains("./submit.sh sql --out " + out)
+                .contains("Demo inputs: " + out.resolve("_input"));
         assertThat(scalarSql("SELECT count(*) FROM parquet.`%s/pairs` WHERE status = 'ok'", out)).isEqualTo(9L);
         assertThat(sql("SELECT DISTINCT mask_mode FROM parquet.`%s/pairs` ORDER BY mask_mode", out).stream().map(a -> a[0]).toList())
                 .containsExactly("both", "text", "vision");
@@ -148,5 +150,23 @@ class TinyModelEndToEndTest extends SparkTestBase {
                 .isGreaterThanOrEqualTo(3L);
         assertThat(scalarSql("SELECT count(DISTINCT variant) FROM parquet.`%s/impact`", out)).as("every variant")
                 .isEqualTo((long) new ObjectMapper().readTree(out.resolve("_manifest.json").toFile()).path("variants").size());
+
+        Cli.Result again = Cli.run("demo", "--out", out.toString(), "--model", model.toString());
+        assertThat(again.code()).as("a second demo in its own folder\n%s", again).isEqualTo(0);
+        assertThat(scalarSql("SELECT count(DISTINCT run_id) FROM parquet.`%s/impact`", out)).as("the demo replaced its run")
+                .isEqualTo(1L);
+    }
+
+    @org.junit.jupiter.api.Test
+    void demoRefusesAFolderThatIsNotItsOwn() throws Exception {
+        Path out = tmp.resolve("not-the-demos");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("notes.txt"), "mine");
+        Cli.Result r = Cli.run("demo", "--out", out.toString());
+        assertThat(r.code()).as("demo into a foreign folder\n%s", r).isEqualTo(ExitCodes.CANNOT_START);
+        assertThat(r.err()).contains("not the demo's");
+        try (java.util.stream.Stream<Path> s = Files.list(out)) {
+            assertThat(s.map(p -> p.getFileName().toString()).toList()).as("nothing written").containsExactly("notes.txt");
+        }
     }
 }

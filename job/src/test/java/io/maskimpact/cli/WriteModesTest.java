@@ -28,9 +28,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Output modes end to end through the command line: Delta append and time travel, overwrite's
- * refusal of foreign folders, and resume after a kill or an interrupted commit, without
- * duplicate or missing rows.
+ * Output modes end to end through the command line: the default's refusal of a folder that holds
+ * a run, overwrite's removal of the whole old run and its refusal of foreign folders, Delta
+ * append and time travel, and resume after a kill or an interrupted commit, without duplicate or
+ * missing rows.
  */
 class WriteModesTest extends SparkTestBase {
     private static final String KEY = "run_id, pair_id, generation_step, layer, token_position, variant";
@@ -98,6 +99,75 @@ class WriteModesTest extends SparkTestBase {
                 out.toString(), "--mode", "append");
         assertThat(wrongFormat.code()).as("parquet append to a Delta folder\n%s", wrongFormat).isEqualTo(ExitCodes.CANNOT_START);
         assertThat(wrongFormat.err()).contains("holds delta tables");
+    }
+
+    @Test
+    void theDefaultModeRefusesAFolderThatHoldsAFinishedRunAndChangesNothing() throws IOException {
+        Path out = tmp.resolve("finished");
+        run(out, "--limit", "3", "--run-id", "earlier");
+        String manifestBefore = Files.readString(out.resolve("_manifest.json"));
+        List<String> entriesBefore = entries(out);
+
+        Cli.Result r = Cli.run("run", "--manifest", manifest.toString(), "--model", model.toString(), "--out",
+                out.toString(), "--run-id", "later");
+        assertThat(r.code()).as("a second run without --mode\n%s", r).isEqualTo(ExitCodes.CANNOT_START);
+        assertThat(r.err().strip().lines()).as("one line naming the run found and the choices").hasSize(1);
+        assertThat(r.err()).contains("holds run earlier (finished ").contains(", 3 pairs)")
+                .containsPattern("finished \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} UTC")
+                .contains("--mode overwrite").contains("--mode append").contains("--mode resume");
+        assertThat(Files.readString(out.resolve("_manifest.json"))).as("the manifest is untouched").isEqualTo(manifestBefore);
+        assertThat(entries(out)).as("nothing added or removed").isEqualTo(entriesBefore);
+    }
+
+    @Test
+    void theDefaultModeRefusesAFolderThatHoldsAnUnfinishedRun() throws IOException {
+        Path out = tmp.resolve("unfinished");
+        run(out, "--limit", "2", "--run-id", "cut-short");
+        Files.delete(out.resolve("_manifest.json"));
+
+        Cli.Result r = Cli.run("run", "--manifest", manifest.toString(), "--model", model.toString(), "--out",
+                out.toString());
+        assertThat(r.code()).as("a run into a folder with an unfinished run\n%s", r).isEqualTo(ExitCodes.CANNOT_START);
+        assertThat(r.err()).contains("holds run cut-short (started ").contains(", unfinished)").contains("--mode resume");
+        assertThat(out.resolve("_runs/cut-short.json")).as("the run record is kept").exists();
+    }
+
+    @Test
+    void overwriteRemovesTheWholeOldRun() throws IOException {
+        Path out = tmp.resolve("replaced");
+        run(out, "--limit", "3", "--run-id", "old", "--csv");
+        // what analyze and the demo leave beside a run
+        Files.createDirectories(out.resolve("analysis/layer_summary"));
+        Files.writeString(out.resolve("analysis/layer_summary/part-0.parquet"), "old analysis");
+        Files.createDirectories(out.resolve("_input"));
+        Files.writeString(out.resolve("_input/demo-manifest.jsonl"), "old inputs");
+        assertThat(out.resolve("csv")).as("the old run's CSV export").isDirectory();
+
+        run(out, "--limit", "2", "--run-id", "new", "--mode", "overwrite");
+        assertThat(entries(out)).as("nothing of the old run is left")
+                .doesNotContain("analysis", "_input", "csv", "_runs/old.json")
+                .contains("_runs/new.json", "_manifest.json", "impact", "pairs", "images");
+        assertThat(sql("SELECT DISTINCT run_id FROM parquet.`%s/pairs`", out)).containsExactly(row("new"));
+        assertThat(scalarSql("SELECT count(*) FROM parquet.`%s/impact` WHERE run_id <> 'new'", out)).isEqualTo(0L);
+        JsonNode m = new ObjectMapper().readTree(out.resolve("_manifest.json").toFile());
+        assertThat(m.path("runs").findValuesAsText("run_id")).containsExactly("new");
+        assertThat(m.has("analysis")).as("no analysis entry of the old run").isFalse();
+    }
+
+    @Test
+    void overwriteKeepsTheFolderOfTheManifestItReads() throws IOException {
+        Path out = tmp.resolve("inputs-inside");
+        List<Pairs.Row> inside = Pairs.toy(out.resolve("_input"), 5, 3);
+        Path inner = Pairs.jsonl(out.resolve("_input/manifest.jsonl"), inside);
+        Cli.Result first = Cli.run("run", "--manifest", inner.toString(), "--model", model.toString(), "--out",
+                out.toString(), "--max-new-tokens", "2");
+        assertThat(first.code()).as("first run\n%s", first).isEqualTo(0);
+
+        Cli.Result again = Cli.run("run", "--manifest", inner.toString(), "--model", model.toString(), "--out",
+                out.toString(), "--max-new-tokens", "2", "--mode", "overwrite");
+        assertThat(again.code()).as("overwrite reading its manifest from the folder\n%s", again).isEqualTo(0);
+        assertThat(inner).as("the manifest being read is kept").exists();
+        assertThat(scalarSql("SELECT count(*) FROM parquet.`%s/pairs` WHERE status = 'ok'", out)).isEqualTo(3L);
     }
 
     @Test
@@ -214,6 +284,21 @@ class WriteModesTest extends SparkTestBase {
         }
         assertThat(spark.read().format(format).load(location).columns()).as("the rewritten pairs table")
                 .doesNotContain(OutputSchema.EXECUTOR_ID, OutputSchema.DEVICE);
+    }
+
+    /** @return the folder's top-level entries and its run records, sorted */
+    private static List<String> entries(Path out) throws IOException {
+        List<String> names = new ArrayList<>();
+        try (Stream<Path> s = Files.list(out)) {
+            s.map(p -> p.getFileName().toString()).forEach(names::add);
+        }
+        if (Files.isDirectory(out.resolve("_runs"))) {
+            try (Stream<Path> s = Files.list(out.resolve("_runs"))) {
+                s.map(p -> "_runs/" + p.getFileName()).forEach(names::add);
+            }
+        }
+        names.sort(null);
+        return names;
     }
 
     private static long pairsFiles(Path out) throws IOException {

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code analyze}),
  * returns rows, and meets the sanity checks it declares ({@link SqlExpectations}); every SQL
  * statement of every notebook is one of those files; every notebook is nbformat 4 JSON with
- * markdown between its code cells.
+ * markdown between its code cells and opens with the set-up, which pins PySpark to the job's Spark.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NotebookSqlTest extends SparkTestBase {
@@ -146,6 +146,24 @@ class NotebookSqlTest extends SparkTestBase {
             assertThat(kinds.stream().filter("markdown"::equals).count())
                     .as("%s explains its questions", book.getFileName()).isGreaterThanOrEqualTo(3);
         }
+    }
+
+    @Test
+    void theSetUpIsPinnedAndEveryNotebookOpensWithIt() throws IOException {
+        List<String> requirements = Files.readAllLines(notebooks().resolve("requirements.txt")).stream()
+                .filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+        assertThat(requirements).as("PySpark of the job's own Spark").contains("pyspark==" + spark.version());
+        for (String pkg : List.of("pandas", "numpy", "matplotlib", "jupyter")) {
+            assertThat(requirements).as("%s pinned", pkg).anyMatch(l -> l.matches(pkg + "==\\d+(\\.\\d+)+"));
+        }
+        for (Path book : notebookFiles()) {
+            assertThat(cells(book, "markdown").get(0)).as("%s's first cell says how to run it", book.getFileName())
+                    .contains("pip install -r notebooks/requirements.txt").contains("mvn -q -B package -pl udfs -DskipTests")
+                    .contains("MASK_IMPACT_RUN");
+        }
+        String readme = Files.readString(notebooks().getParent().resolve("README.md"));
+        assertThat(readme).as("the README's section on the notebooks").contains("## Notebooks")
+                .contains("pip install -r notebooks/requirements.txt").contains("MASK_IMPACT_RUN=");
     }
 
     private static List<Path> notebookFiles() throws IOException {

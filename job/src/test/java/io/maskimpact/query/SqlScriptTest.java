@@ -25,4 +25,12 @@ class SqlScriptTest {
         assertThat(SqlScript.split("  SELECT 1  ")).containsExactly("SELECT 1");
         assertThat(SqlScript.split("  -- nothing\n ")).isEmpty();
     }
+
+    @Test
+    void aScanKeepsTheUnfinishedStatementAfterTheLastSemicolon() {
+        SqlScript.Scan scan = SqlScript.scan("SELECT 1; SELECT 'a;\nb");
+        assertThat(scan.statements()).containsExactly("SELECT 1");
+        assertThat(scan.rest()).as("an open quote continues the statement").isEqualTo("SELECT 'a;\nb");
+        assertThat(SqlScript.scan("SELECT 2;\n-- done\n").rest()).as("comments after the last statement").isEmpty();
+    }
 }

@@ -32,7 +32,7 @@ class JobConfTest {
         assertThat(c.analysis().maxNewTokens()).isEqualTo(JobConf.DEFAULT_MAX_NEW_TOKENS);
         assertThat(c.analysis().algorithm()).isEqualTo(Algorithm.EXACT);
         assertThat(c.format()).isEqualTo(OutputFormat.PARQUET);
-        assertThat(c.mode()).isEqualTo(WriteMode.OVERWRITE);
+        assertThat(c.mode()).isEqualTo(WriteMode.ERROR);
         assertThat(c.roundDecimals()).as("no rounding by default").isEqualTo(-1);
         assertThat(c.zstdLevel()).isEqualTo(6);
         assertThat(c.model()).endsWith("models/tiny-llava");

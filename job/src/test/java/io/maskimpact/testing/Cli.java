@@ -30,7 +30,7 @@ public final class Cli {
      * @return exit code and output
      */
     public static Result run(String... args) {
-        return execute(new MaskImpact(), args);
+        return execute(MaskImpact.commandLine(), args);
     }
 
     /**
@@ -41,9 +41,12 @@ public final class Cli {
      * @return exit code and output
      */
     public static Result execute(Object command, String... args) {
+        return execute(new CommandLine(command), args);
+    }
+
+    private static Result execute(CommandLine cmd, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cmd = new CommandLine(command);
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));
         int code = cmd.execute(args);

@@ -60,6 +60,7 @@ public final class OutputSchema {
     public static final String PATCH_COL = "patch_col";
     public static final String VARIANT = "variant";
     public static final String L2_DISTANCE = "l2_distance";
+    /** 1 - cosine similarity, clamped at 0 (float32 rounding never makes it negative). */
     public static final String COSINE_DISTANCE = "cosine_distance";
 
     // ---- pairs
