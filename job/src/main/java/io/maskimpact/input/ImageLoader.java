@@ -68,8 +68,13 @@ public final class ImageLoader {
      * @param image the pixels as {@link BufferedImage#TYPE_INT_RGB}
      * @param bytes the file's bytes
      * @param format the decoder's format name in lower case, e.g. {@code png}, {@code jpeg}
+     * @param decoded the image as the decoder returned it, before RGB conversion and orientation: alpha,
+     *     palette and 16-bit samples intact, for converting as PIL does ({@code model.image.PilRgb}), which
+     *     differs from {@code image} (PIL drops alpha instead of compositing over white; 16 bits keep the high byte)
+     * @param orientation the JPEG's EXIF orientation, 1 to 8 (1 when absent), already applied to {@code image}
+     *     but not to {@code decoded}
      */
-    public record Decoded(BufferedImage image, byte[] bytes, String format) {
+    public record Decoded(BufferedImage image, byte[] bytes, String format, BufferedImage decoded, int orientation) {
     }
 
     /**
@@ -120,7 +125,7 @@ public final class ImageLoader {
                 }
                 String format = reader.getFormatName().toLowerCase(java.util.Locale.ROOT);
                 BufferedImage rgb = isCmyk(image) ? cmykToRgb(image) : toRgb(image);
-                return new Decoded(orient(rgb, jpeg.orientation()), bytes, format);
+                return new Decoded(orient(rgb, jpeg.orientation()), bytes, format, image, jpeg.orientation());
             } finally {
                 reader.dispose();
             }
