@@ -1,0 +1,76 @@
+"""Paths, seeds and small file helpers shared by every part of the harness."""
+
+import json
+import os
+import platform
+import random
+from importlib.metadata import version
+
+import numpy as np
+import torch
+import transformers
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REFERENCE = os.path.dirname(HERE)                       # models/reference
+REPO = os.path.dirname(os.path.dirname(REFERENCE))      # the repository root
+MODELS = os.path.join(REPO, "models")
+PARITY_MODELS = os.path.join(MODELS, "parity")
+PAIRS = os.path.join(REFERENCE, "pairs")
+TEMPLATES = os.path.join(REFERENCE, "templates")
+PARITY_DUMPS = os.path.join(REPO, "job", "src", "test", "resources", "parity")
+
+# The versions every committed file was made with (the pins of setup.sh); another version is refused, because
+# its numbers and the bytes it writes may differ: tokenizers trains the BPE vocabularies, Pillow encodes the PNGs.
+TRANSFORMERS_VERSION = "5.17.0"
+TORCH_VERSION = "2.13.0+cpu"
+PINS = {"transformers": TRANSFORMERS_VERSION, "torch": TORCH_VERSION, "tokenizers": "0.23.2",
+        "safetensors": "0.8.0", "pillow": "12.3.0", "numpy": "2.4.6", "jinja2": "3.1.6"}
+
+
+def require_versions():
+    """Fails with one line when a package of the running python is not the pinned version."""
+    wrong = ["%s %s (needs %s)" % (name, version(name), want) for name, want in PINS.items() if version(name) != want]
+    if wrong:
+        raise SystemExit("reference harness: wrong versions: %s; run models/reference/setup.sh and use its python"
+                         % ", ".join(wrong))
+
+
+def seed_everything(seed):
+    """Seeds every generator transformers or torch may draw from (weights are drawn from explicit
+    generators anyway; this keeps any implicit draw reproducible too)."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def repo_relative(path):
+    return os.path.relpath(os.path.abspath(path), REPO).replace(os.sep, "/")
+
+
+def generator_info(script, seed):
+    return {"transformers": transformers.__version__, "torch": torch.__version__,
+            "python": platform.python_version(), "script": repo_relative(script), "seed": seed}
+
+
+def write_json(path, obj):
+    """JSON as the harness writes it everywhere: UTF-8, 2-space indent, keys in the given order, newline."""
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(obj, f, indent=2, ensure_ascii=False)
+        f.write("\n")
+
+
+def read_json(path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def read_manifest(path):
+    """The job's manifest format (JSON Lines): pair_id, image (relative to the manifest), question."""
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def write_manifest(path, rows):
+    with open(path, "w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
