@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.maskimpact.model.ModelLoadException;
-import io.maskimpact.model.TinyModels;
+import io.maskimpact.family.TinyModels;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
