@@ -35,7 +35,7 @@ import org.apache.hadoop.fs.Path;
  * subsampling (869 MB for a 20000x20000 gray one, docs/RELIABILITY.md). Grayscale (8 or 16 bit), palette,
  * 16-bit and alpha images are converted to RGB (alpha over white); gray values are copied, not
  * colour-managed, so a gray level stays the same number. CMYK JPEGs, YCCK-encoded ones included, are
- * converted from their samples with the naive formula (no ICC profile; see {@link #cmykToRgb}). A JPEG's EXIF orientation is applied
+ * converted from their samples with the naive formula (no ICC profile; see {@link #cmykToRgb}). A JPEG's or PNG's EXIF orientation is applied
  * ({@link JpegMarkers} reads it; ImageIO does not), so the model sees the picture upright.
  *
  * <p>Not thread-safe across calls only in the sense that each call opens its own streams; one
@@ -71,7 +71,7 @@ public final class ImageLoader {
      * @param decoded the image as the decoder returned it, before RGB conversion and orientation: alpha,
      *     palette and 16-bit samples intact, for converting as PIL does ({@code model.image.PilRgb}), which
      *     differs from {@code image} (PIL drops alpha instead of compositing over white; 16 bits keep the high byte)
-     * @param orientation the JPEG's EXIF orientation, 1 to 8 (1 when absent), already applied to {@code image}
+     * @param orientation the JPEG's (or PNG's) EXIF orientation, 1 to 8 (1 when absent), already applied to {@code image}
      *     but not to {@code decoded}
      */
     public record Decoded(BufferedImage image, byte[] bytes, String format, BufferedImage decoded, int orientation) {

@@ -2,8 +2,8 @@ package io.maskimpact.input;
 
 /**
  * The JPEG header facts the JDK's decoder leaves to us: the EXIF orientation (ImageIO ignores
- * it, so a phone photo taken upright would reach the model sideways), and whether the frame is
- * progressive (the JDK then holds every coefficient of the image, whatever the subsampling).
+ * it, so a phone photo taken upright would reach the model sideways; a PNG's {@code eXIf} chunk is read
+ * too), and whether the frame is progressive (the JDK then holds every coefficient of the image, whatever the subsampling).
  *
  * <p>A small, bounded parser: it walks the marker segments from SOI to the first SOS (start of
  * scan, where the compressed data begins) and reads only what it needs. Anything malformed
@@ -25,9 +25,14 @@ record JpegMarkers(int orientation, boolean progressive) {
 
     /**
      * @param b a file's bytes
-     * @return its orientation and frame kind; {@link #NONE} when it is not a JPEG
+     * @return its orientation and frame kind; for a PNG, the orientation of its {@code eXIf} chunk (PIL's
+     *     {@code exif_transpose}, which transformers' {@code load_image} applies, reads it too); {@link #NONE}
+     *     for any other file
      */
     static JpegMarkers scan(byte[] b) {
+        if (isPng(b)) {
+            return new JpegMarkers(pngOrientation(b), false);
+        }
         if (b.length < 4 || u8(b, 0) != 0xFF || u8(b, 1) != SOI) {
             return NONE;
         }
@@ -64,6 +69,31 @@ record JpegMarkers(int orientation, boolean progressive) {
             i = end;
         }
         return new JpegMarkers(orientation, progressive);
+    }
+
+    private static boolean isPng(byte[] b) {
+        return b.length >= 8 && u8(b, 0) == 0x89 && ascii(b, 1, "PNG") && u8(b, 4) == 0x0D && u8(b, 5) == 0x0A
+                && u8(b, 6) == 0x1A && u8(b, 7) == 0x0A;
+    }
+
+    /** Walks the chunks (length, type, data, CRC) to the {@code eXIf} chunk, which holds the TIFF structure itself. */
+    private static int pngOrientation(byte[] b) {
+        int i = 8;
+        while (i + 8 <= b.length) {
+            long length = u32(b, i, false);
+            int start = i + 8;
+            if (length > b.length - start) {
+                break;
+            }
+            if (ascii(b, i + 4, "eXIf")) {
+                return exifOrientation(b, start, start + (int) length);
+            }
+            if (ascii(b, i + 4, "IEND")) {
+                break;
+            }
+            i = start + (int) length + 4;
+        }
+        return 1;
     }
 
     /**
