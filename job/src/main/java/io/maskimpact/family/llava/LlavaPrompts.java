@@ -11,12 +11,12 @@ import io.maskimpact.model.TokenKind;
 import io.maskimpact.model.hf.ChatTemplate;
 import io.maskimpact.model.hf.ImageProcessor;
 import io.maskimpact.model.hf.TextTokenizer;
+import io.maskimpact.model.hf.UserTurn;
 import io.maskimpact.model.nn.TextDecoder;
 import io.maskimpact.model.nn.VitEncoder;
 
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -51,18 +51,9 @@ final class LlavaPrompts implements PromptBuilder {
 
     @Override
     public PreparedPrompt prepare(BufferedImage image, String question, NDManager pair) throws PromptException {
-        String prompt;
-        try {
-            prompt = template.renderUserTurn(question, true);
-        } catch (IllegalArgumentException e) {
-            throw new PromptException("the chat template cannot render this question: " + e.getMessage());
-        }
-        boolean templateHasBos = bosToken != null && prompt.startsWith(bosToken);
-        TextTokenizer.Encoded encoded = tokenizer.encode(prompt, !templateHasBos);
-        int[] ids = encoded.ids();
-        int imageAt = imagePlaceholder(ids);
-        int questionStart = prompt.lastIndexOf(question);
-        int questionEnd = questionStart + question.length();
+        UserTurn turn = UserTurn.encode(template, tokenizer, bosToken, question, config.imageTokenId());
+        int[] ids = turn.ids();
+        int imageAt = turn.placeholder();
 
         int grid = config.vision().gridSize();
         int imageTokens = config.imageTokens();
@@ -76,9 +67,7 @@ final class LlavaPrompts implements PromptBuilder {
                 }
                 continue;
             }
-            boolean inQuestion = questionStart >= 0 && encoded.starts()[i] >= questionStart && encoded.ends()[i] <= questionEnd
-                    && encoded.ends()[i] > encoded.starts()[i];
-            tokens.add(TokenInfo.plain(ids[i], tokenizer.tokenText(ids[i]), inQuestion ? TokenKind.TEXT : TokenKind.SPECIAL));
+            tokens.add(TokenInfo.plain(ids[i], tokenizer.tokenText(ids[i]), turn.inQuestion()[i] ? TokenKind.TEXT : TokenKind.SPECIAL));
         }
 
         NDArray features = vision.encode(processor.process(image, pair));                  // (N, C)
@@ -86,29 +75,9 @@ final class LlavaPrompts implements PromptBuilder {
             features = features.get("1:");
         }
         NDArray projected = projector.apply(features);                                      // (N', d)
-        NDArray before = decoder.embed(Arrays.copyOfRange(ids, 0, imageAt), pair);
-        NDArray after = decoder.embed(Arrays.copyOfRange(ids, imageAt + 1, ids.length), pair);
-        NDArray embeddings = before.concat(projected, 0).concat(after, 0);                  // (S, d)
+        NDArray embeddings = decoder.embedWithImage(ids, imageAt, projected, pair);          // (S, d)
         ImageRegion region = new ImageRegion(0, ImageRegion.Kind.IMAGE, grid, grid, imageAt,
                 processor.box(image.getWidth(), image.getHeight()));
         return PreparedPrompt.causal(tokens, List.of(region), embeddings);
-    }
-
-    /** @return the position of the one image placeholder */
-    private int imagePlaceholder(int[] ids) throws PromptException {
-        int at = -1;
-        for (int i = 0; i < ids.length; i++) {
-            if (ids[i] == config.imageTokenId()) {
-                if (at >= 0) {
-                    throw new PromptException("the prompt holds more than one image placeholder (only one image per pair is supported;"
-                            + " remove '" + tokenizer.tokenText(config.imageTokenId()) + "' from the question)");
-                }
-                at = i;
-            }
-        }
-        if (at < 0) {
-            throw new PromptException("the chat template produced no image placeholder (token id " + config.imageTokenId() + ")");
-        }
-        return at;
     }
 }
