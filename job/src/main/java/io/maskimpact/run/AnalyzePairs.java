@@ -78,7 +78,7 @@ final class AnalyzePairs implements FlatMapFunction<Iterator<PairSpec>, Internal
         String device = Devices.forTask(conf.device());
         LoadedModel model;
         try {
-            model = ModelCache.get(Path.of(conf.model()), device);
+            model = ModelCache.get(Path.of(conf.model()), device, conf.imageProcessor());
         } catch (ModelLoadException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
