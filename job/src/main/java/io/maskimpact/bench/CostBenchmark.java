@@ -161,12 +161,31 @@ public final class CostBenchmark {
 
     /** Toy pairs of seed 99 (the engine benchmark's), as requests in mode both. */
     static List<PairRequest> requests(int n, int steps) {
+        return requests(n, steps, 0);
+    }
+
+    /**
+     * @param side 0 for the toy images as drawn, else the side they are resized to (bicubic)
+     * @return toy pairs of seed 99 in mode both
+     */
+    static List<PairRequest> requests(int n, int steps, int side) {
         List<PairRequest> requests = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             ToyData.Sample sample = ToyData.sample(99, i);
-            requests.add(new PairRequest(sample.pairId(), decode(sample.png()), sample.question(), steps, MaskMode.BOTH));
+            BufferedImage image = decode(sample.png());
+            requests.add(new PairRequest(sample.pairId(), side > 0 ? resized(image, side) : image, sample.question(), steps,
+                    MaskMode.BOTH));
         }
         return requests;
+    }
+
+    private static BufferedImage resized(BufferedImage image, int side) {
+        BufferedImage out = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = out.createGraphics();
+        g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_BICUBIC);
+        g.drawImage(image, 0, 0, side, side, null);
+        g.dispose();
+        return out;
     }
 
     /** Prompt preparation alone: template, tokenizer, image preprocessing, vision tower and projector. */

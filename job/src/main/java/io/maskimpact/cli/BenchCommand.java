@@ -201,10 +201,11 @@ public class BenchCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--models", paramLabel = "DIR", split = ",",
-                description = "Model folders (relative ones are also looked up in the project home). Default: "
-                        + "models/bench-grid4,models/bench-grid16.")
-        List<Path> models;
+        @Option(names = "--models", paramLabel = "DIR[@SIDE]", split = ",",
+                description = "Model folders (relative ones are also looked up in the project home); DIR@SIDE resizes the "
+                        + "toy images to SIDE x SIDE and lets a Qwen-VL model take them at that size. Default: "
+                        + "models/bench-grid4,models/bench-grid16,models/parity/qwen3-vl@128,models/parity/qwen3-vl@384.")
+        List<String> models;
 
         @Option(names = "--pairs", paramLabel = "N", defaultValue = "3",
                 description = "Pairs timed per algorithm, after one warm-up pair. Default: ${DEFAULT-VALUE}.")
@@ -225,13 +226,25 @@ public class BenchCommand implements Callable<Integer> {
                 JobLauncher.usage(err, "bench engine", "Invalid value: --pairs and --steps must be at least 1");
                 return ExitCodes.USAGE;
             }
+            List<EngineBenchmark.Target> targets = new ArrayList<>();
+            try {
+                for (String spec : models != null ? models : List.of("models/bench-grid4", "models/bench-grid16",
+                        "models/parity/qwen3-vl@128", "models/parity/qwen3-vl@384")) {
+                    targets.add(EngineBenchmark.Target.parse(spec, d -> models != null ? modelDir(Path.of(d)) : home().resolve(d)));
+                }
+            } catch (IllegalArgumentException e) {
+                JobLauncher.usage(err, "bench engine", "Invalid value for --models: " + e.getMessage());
+                return ExitCodes.USAGE;
+            }
             singleIntraOpThread();
-            List<Path> dirs = modelDirs(models, "models/bench-grid4", "models/bench-grid16");
             List<EngineBenchmark.Result> results = new ArrayList<>();
             String load = loadAverage();
-            int code = perModel("engine", dirs, pairs, steps, err, results, EngineBenchmark::run);
-            if (code != ExitCodes.OK) {
-                return code;
+            for (EngineBenchmark.Target target : targets) {
+                int code = perModel("engine", List.of(target.dir()), pairs, steps, err, results,
+                        (dir, p, s) -> EngineBenchmark.run(target, p, s));
+                if (code != ExitCodes.OK) {
+                    return code;
+                }
             }
             doc.publish(out, "engine", EngineBenchmark.markdown(results, commandLine(spec)) + "\nDJL intra-op threads: "
                     + System.getProperty("ai.djl.pytorch.num_threads") + "; load average (1 min) at start and end: " + load
