@@ -46,6 +46,9 @@ import java.util.function.UnaryOperator;
  * activation is created from the pixels' manager, so results land there. Thread-safe.
  */
 final class VisionTower {
+    /** Attention scores computed at once, at most (a chunk of queries against its segment's keys): 16 MB. */
+    private static final int QUERY_CHUNK_SCORES = 1 << 22;
+
     private final QwenVlConfig.Vision config;
     private final Linear patchEmbed;          // I -> C
     private final NDArray positionTable;      // (G*G, C), Qwen3-VL, else null
@@ -234,13 +237,20 @@ final class VisionTower {
         NDArray keys = tables.apply(qkv.get(1));                                                 // (K, N, E)
         NDArray v = qkv.get(2);                                                                  // (K, N, E)
         float scale = (float) Math.pow(e, -0.5);
-        List<NDArray> outputs = new ArrayList<>(bounds.length - 1);
+        List<NDArray> outputs = new ArrayList<>();
         for (int s = 0; s + 1 < bounds.length; s++) {
             String rows = ":, " + bounds[s] + ":" + bounds[s + 1] + ", :";
-            NDArray out = Attention.eager(q.get(rows).expandDims(0),                             // (1, K, n_s, E)
-                    keys.get(rows).transpose(0, 2, 1).expandDims(0),                             // (1, K, E, n_s)
-                    v.get(rows).expandDims(0), null, scale).output();                             // (1, K, n_s, E)
-            outputs.add(out.get(0));
+            NDArray keysT = keys.get(rows).transpose(0, 2, 1).expandDims(0);                     // (1, K, E, n_s)
+            NDArray values = v.get(rows).expandDims(0);                                          // (1, K, n_s, E)
+            int length = bounds[s + 1] - bounds[s];
+            // Queries in chunks whose (K, rows, n_s) scores stay small: a whole image's (K, N, N) scores are
+            // hundreds of MB (16 x 3136² floats at 896 px), which the CPU spends more time allocating and
+            // paging in than multiplying. Each query's row is computed as before, so results do not change.
+            int chunk = Math.max(1, QUERY_CHUNK_SCORES / (k * length));
+            for (int from = bounds[s]; from < bounds[s + 1]; from += chunk) {
+                String queries = ":, " + from + ":" + Math.min(bounds[s + 1], from + chunk) + ", :";
+                outputs.add(Attention.eager(q.get(queries).expandDims(0), keysT, values, null, scale).output().get(0));
+            }
         }
         NDArray heads = outputs.size() == 1 ? outputs.get(0) : NDArrays.concat(new NDList(outputs), 1);   // (K, N, E)
         return w.proj().apply(heads.transpose(1, 0, 2).reshape(n, (long) k * e));                 // (N, C)
