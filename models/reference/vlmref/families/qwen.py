@@ -143,6 +143,26 @@ def qwen3_vl(out_dir, seed, dtype=torch.float32, tied=False, max_shard_size=None
     return save(model, proc, out_dir, dtype, max_shard_size)
 
 
+def qwen3_vl_4b_widths(out_dir, seed=31):
+    """Qwen3-VL-4B's real widths with 2 decoder layers and 2 vision blocks, random weights, BF16 shards as
+    save_pretrained writes them (about 1.4 GB): text hidden 2560, 32 heads / 8 KV of 128, MLP 9728, vocabulary
+    151936, tied, M-RoPE base 5e6 sections [24, 20, 20]; vision hidden 1024, 16 heads, MLP 4096, patch 16, the
+    48x48 position table, DeepStack from both blocks; the released processor bounds (65536..16777216 pixels, so an
+    896x896 image is 28x28 = 784 image tokens). For the benchmarks (docs/BENCHMARKS.md); never committed."""
+    tok = tokenizer()
+    config = Qwen3VLConfig(
+        text_config=dict(text_config(tok, {"rope_type": "default", "rope_theta": 5e6, "mrope_section": [24, 20, 20]},
+                                     vocab_size=151936, head_dim=128),
+                         hidden_size=2560, intermediate_size=9728, num_hidden_layers=2, num_attention_heads=32,
+                         num_key_value_heads=8, max_position_embeddings=262144),
+        vision_config=dict(depth=2, hidden_size=1024, intermediate_size=4096, num_heads=16, out_hidden_size=2560,
+                           patch_size=16, num_position_embeddings=2304, deepstack_visual_indexes=[0, 1]),
+        tie_word_embeddings=True, **token_ids(tok))
+    model = build(Qwen3VLForConditionalGeneration, config, seed)
+    proc = processor(Qwen3VLProcessor, image_processor(16, 65536, 16777216, [0.5] * 3, [0.5] * 3), tok, "qwen3-vl")
+    return save(model, proc, out_dir, torch.bfloat16, max_shard_size="400MB")
+
+
 # ---------------------------------------------------------------------------------------------------------
 # the 4.x layout
 

@@ -60,6 +60,11 @@ public final class EngineBenchmark {
             return new Target(resolve.apply(spec.substring(0, at)), side);
         }
 
+        /** @return the image processor's settings: max pixels raised to side x side when the images are resized */
+        public ProcessorOverrides pixelBounds() {
+            return imageSide > 0 ? new ProcessorOverrides(null, (long) imageSide * imageSide, null) : ProcessorOverrides.NONE;
+        }
+
         /** @return the folder's name, with {@code @SIDE} when the images are resized */
         public String label() {
             return dir.getFileName() + (imageSide > 0 ? "@" + imageSide : "");
@@ -98,9 +103,7 @@ public final class EngineBenchmark {
      * @return the measurement
      */
     public static Result run(Target target, int pairs, int maxNewTokens) throws ModelLoadException, PairException {
-        long side = target.imageSide();
-        ProcessorOverrides pixels = side > 0 ? new ProcessorOverrides(null, side * side, null) : ProcessorOverrides.NONE;
-        try (Vlm model = Families.load(target.dir(), "cpu", pixels)) {
+        try (Vlm model = Families.load(target.dir(), "cpu", target.pixelBounds())) {
             AnalysisOptions exact = new AnalysisOptions(MaskMode.BOTH, maxNewTokens, VariantSet.DEFAULT, Algorithm.EXACT, false);
             List<PairRequest> requests = CostBenchmark.requests(pairs + 1, maxNewTokens, target.imageSide());   // + 1 warm-up
             List<PairImpact> exactOut = new ArrayList<>();

@@ -1,5 +1,8 @@
 package io.maskimpact.bench;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.LocalDate;
 
 /** One line describing where a benchmark ran, for docs/BENCHMARKS.md. */
@@ -12,5 +15,24 @@ final class Machine {
         return String.format("Machine: %s %s, %d cores, %d GiB max heap, Java %s; run on %s.",
                 System.getProperty("os.name"), System.getProperty("os.arch"), rt.availableProcessors(),
                 rt.maxMemory() >> 30, System.getProperty("java.version"), LocalDate.now());
+    }
+
+    /**
+     * The process's peak resident memory so far (Linux's {@code VmHWM}): Java heap, direct buffers, libtorch's
+     * native memory and touched pages of mapped files alike.
+     *
+     * @return MiB, or -1 where /proc/self/status is not available
+     */
+    static long peakRssMib() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) >> 10;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not Linux: no figure
+        }
+        return -1;
     }
 }

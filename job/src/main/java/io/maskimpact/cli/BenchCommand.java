@@ -122,6 +122,26 @@ public class BenchCommand implements Callable<Integer> {
     }
 
     /**
+     * @param given {@code --models} as given ({@code DIR} or {@code DIR@SIDE}), or null for the defaults
+     * @param err where a usage error goes
+     * @param command the command's name, for the error
+     * @param defaults the default specs, relative to the project home
+     * @return the targets, or null after a usage error
+     */
+    static List<EngineBenchmark.Target> targets(List<String> given, PrintWriter err, String command, String... defaults) {
+        List<EngineBenchmark.Target> targets = new ArrayList<>();
+        try {
+            for (String spec : given != null ? given : List.of(defaults)) {
+                targets.add(EngineBenchmark.Target.parse(spec, d -> given != null ? modelDir(Path.of(d)) : home().resolve(d)));
+            }
+        } catch (IllegalArgumentException e) {
+            JobLauncher.usage(err, command, "Invalid value for --models: " + e.getMessage());
+            return null;
+        }
+        return targets;
+    }
+
+    /**
      * The command line as typed, for the section's "Command:" line, without {@code --doc}/{@code --no-doc}
      * (they only say where the section goes).
      */
@@ -226,14 +246,9 @@ public class BenchCommand implements Callable<Integer> {
                 JobLauncher.usage(err, "bench engine", "Invalid value: --pairs and --steps must be at least 1");
                 return ExitCodes.USAGE;
             }
-            List<EngineBenchmark.Target> targets = new ArrayList<>();
-            try {
-                for (String spec : models != null ? models : List.of("models/bench-grid4", "models/bench-grid16",
-                        "models/parity/qwen3-vl@128", "models/parity/qwen3-vl@384")) {
-                    targets.add(EngineBenchmark.Target.parse(spec, d -> models != null ? modelDir(Path.of(d)) : home().resolve(d)));
-                }
-            } catch (IllegalArgumentException e) {
-                JobLauncher.usage(err, "bench engine", "Invalid value for --models: " + e.getMessage());
+            List<EngineBenchmark.Target> targets = targets(models, err, "bench engine", "models/bench-grid4", "models/bench-grid16",
+                    "models/parity/qwen3-vl@128", "models/parity/qwen3-vl@384");
+            if (targets == null) {
                 return ExitCodes.USAGE;
             }
             singleIntraOpThread();
@@ -343,10 +358,11 @@ public class BenchCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--models", paramLabel = "DIR", split = ",",
-                description = "Model folders (relative ones are also looked up in the project home). Default: "
+        @Option(names = "--models", paramLabel = "DIR[@SIDE]", split = ",",
+                description = "Model folders (relative ones are also looked up in the project home); DIR@SIDE resizes the "
+                        + "toy images to SIDE x SIDE and lets a Qwen-VL model take them at that size. Default: "
                         + "models/tiny-llava,models/bench-grid16.")
-        List<Path> models;
+        List<String> models;
 
         @Option(names = "--pairs", paramLabel = "N", defaultValue = "10",
                 description = "Pairs timed, after one warm-up pair. Default: ${DEFAULT-VALUE}.")
@@ -380,13 +396,19 @@ public class BenchCommand implements Callable<Integer> {
                     return ExitCodes.USAGE;
                 }
             }
+            List<EngineBenchmark.Target> targets = targets(models, err, "bench cost", "models/tiny-llava", "models/bench-grid16");
+            if (targets == null) {
+                return ExitCodes.USAGE;
+            }
             singleIntraOpThread();
-            List<Path> dirs = modelDirs(models, "models/tiny-llava", "models/bench-grid16");
             List<CostBenchmark.Result> results = new ArrayList<>();
             for (String list : lists) {
-                int code = perModel("cost", dirs, pairs, steps, err, results, (dir, p, s) -> CostBenchmark.run(dir, p, s, list));
-                if (code != ExitCodes.OK) {
-                    return code;
+                for (EngineBenchmark.Target target : targets) {
+                    int code = perModel("cost", List.of(target.dir()), pairs, steps, err, results,
+                            (dir, p, s) -> CostBenchmark.run(target, p, s, list));
+                    if (code != ExitCodes.OK) {
+                        return code;
+                    }
                 }
             }
             doc.publish(spec.commandLine().getOut(), CostBenchmark.SECTION, CostBenchmark.markdown(results, commandLine(spec)));
