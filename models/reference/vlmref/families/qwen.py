@@ -26,7 +26,7 @@ from transformers import (Qwen2_5_VLConfig, Qwen2_5_VLForConditionalGeneration, 
                           Qwen3VLForConditionalGeneration, Qwen3VLProcessor)
 
 from .. import common, tokenizers_offline as toks
-from .llava import init_test_weights, read_template
+from .llava import init_test_weights, read_template, save
 
 OPENAI_CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073]
 OPENAI_CLIP_STD = [0.26862954, 0.26130258, 0.27577711]
@@ -77,18 +77,6 @@ def build(model_class, config, seed):
     model = model_class(config).eval()
     init_test_weights(model, seed)
     return model
-
-
-def save(model, proc, out_dir, dtype, max_shard_size=None):
-    """Writes the folder as transformers does (weights in `dtype`, one file or shards with an index)."""
-    if os.path.exists(out_dir):
-        shutil.rmtree(out_dir)
-    model = model.to(dtype)
-    model.generation_config.do_sample = False
-    kwargs = {"max_shard_size": max_shard_size} if max_shard_size else {}
-    model.save_pretrained(out_dir, **kwargs)
-    proc.save_pretrained(out_dir)
-    return out_dir
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -37,26 +37,17 @@ import java.util.List;
  * each cell a 2x2 block of patches, i.e. 28 (Qwen2/2.5) or 32 (Qwen3) pixels of the resized image.
  *
  * <p>Legend: S prompt tokens, M merged cells, d model dim, I pixel row length.
+ *
+ * @param config the model's config
+ * @param vision the vision tower
+ * @param decoder the decoder (its embeddings)
+ * @param tokenizer the tokenizer
+ * @param template the chat template
+ * @param processor the image processor
+ * @param bosToken the BOS token's text, or null (Qwen has none)
  */
-final class QwenPrompts implements PromptBuilder {
-    private final QwenVlConfig config;
-    private final VisionTower vision;
-    private final TextDecoder decoder;
-    private final TextTokenizer tokenizer;
-    private final ChatTemplate template;
-    private final ImagePipeline processor;
-    private final String bosToken;
-
-    QwenPrompts(QwenVlConfig config, VisionTower vision, TextDecoder decoder, TextTokenizer tokenizer,
-                ChatTemplate template, ImagePipeline processor, String bosToken) {
-        this.config = config;
-        this.vision = vision;
-        this.decoder = decoder;
-        this.tokenizer = tokenizer;
-        this.template = template;
-        this.processor = processor;
-        this.bosToken = bosToken;
-    }
+record QwenPrompts(QwenVlConfig config, VisionTower vision, TextDecoder decoder, TextTokenizer tokenizer,
+                   ChatTemplate template, ImagePipeline processor, String bosToken) implements PromptBuilder {
 
     @Override
     public PreparedPrompt prepare(BufferedImage image, String question, NDManager pair) throws PromptException {
