@@ -69,7 +69,7 @@ public record TextConfig(String modelType, int vocabSize, int hiddenSize, int in
      * {@code text_config} (transformers builds it with the family's text config class whatever
      * {@code model_type} the dictionary holds; Qwen2-VL's flat configs keep the text keys at the top).
      *
-     * <p>For the Qwen-VL types, {@code tie} is the decision itself: transformers ties the LM head
+     * <p>For the Qwen-VL types, {@code outerTie} is the decision itself: transformers ties the LM head
      * when the outer config says so (Qwen2-VL also when its text config does), which the family
      * works out.
      *
