@@ -7,7 +7,7 @@ from collections import namedtuple
 import torch
 
 from . import common, dump
-from .families import llava
+from .families import llava, qwen
 
 # root: "parity" (models/parity/) or "models" (models/); build(out_dir, folder_of) writes the folder, where
 # folder_of(name) is another checkpoint's folder in the same output tree; manifest: the dump's manifest under
@@ -24,6 +24,16 @@ CHECKPOINTS = [
                lambda out, folder_of: llava.llama_clip(out, seed=1, dtype=torch.float16), "pairs.jsonl", None),
     Checkpoint("llava-qwen2-siglip", "parity", lambda out, folder_of: llava.qwen2_siglip(out, seed=2),
                "pairs.jsonl", None),
+    Checkpoint("qwen2-vl", "parity", lambda out, folder_of: qwen.qwen2_vl(out, seed=21), "pairs.jsonl", None),
+    Checkpoint("qwen2-vl-4x", "parity", lambda out, folder_of: qwen.rewrite_4x(folder_of("qwen2-vl"), out),
+               "pairs.jsonl", "qwen2-vl"),
+    Checkpoint("qwen2.5-vl", "parity", lambda out, folder_of: qwen.qwen2_5_vl(out, seed=22), "pairs.jsonl", None),
+    Checkpoint("qwen3-vl", "parity", lambda out, folder_of: qwen.qwen3_vl(out, seed=23), "pairs.jsonl", None),
+    Checkpoint("qwen3-vl-4x", "parity", lambda out, folder_of: qwen.rewrite_4x(folder_of("qwen3-vl"), out),
+               "pairs.jsonl", "qwen3-vl"),
+    Checkpoint("qwen3-vl-bf16", "parity",
+               lambda out, folder_of: qwen.qwen3_vl(out, seed=24, dtype=torch.bfloat16, tied=True,
+                                                    max_shard_size=150_000), "pairs.jsonl", None),
     # trained (vlmref.train), not built: its weights come from `harness.py train`
     Checkpoint("tiny-llava", "models", None, "toy.jsonl", None),
     Checkpoint("tiny-llava-qwen2-siglip", "models", lambda out, folder_of: llava.tiny_qwen2_siglip(out, seed=11),

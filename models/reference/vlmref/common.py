@@ -76,3 +76,19 @@ def write_manifest(path, rows):
     with open(path, "w", encoding="utf-8") as f:
         for row in rows:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def image_only_processors():
+    """Makes transformers' processors treat a video processor as absent (idempotent, for this process).
+
+    The Qwen-VL processors require a video processor, whose only implementation needs torchvision, which must not
+    be installed here (its wheels are CUDA builds). Leaving `video_processor` out of ProcessorMixin.get_attributes
+    lets the real processor classes be built, saved and loaded (AutoProcessor) with their image processor and
+    tokenizer only; everything they compute for images and text is still transformers' own code. Processors without
+    a video processor (LLaVA) are unaffected."""
+    from transformers.processing_utils import ProcessorMixin
+    if getattr(ProcessorMixin, "_image_only", False):
+        return
+    attributes = ProcessorMixin.get_attributes.__func__
+    ProcessorMixin.get_attributes = classmethod(lambda cls: [a for a in attributes(cls) if a != "video_processor"])
+    ProcessorMixin._image_only = True

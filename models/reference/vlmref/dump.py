@@ -40,6 +40,7 @@ def load(checkpoint_dir):
     The image processor must be a PIL one: the torchvision path resizes differently and is not the reference."""
     model = AutoModelForImageTextToText.from_pretrained(checkpoint_dir, dtype=torch.float32,
                                                         attn_implementation="eager").eval()
+    common.image_only_processors()
     processor = AutoProcessor.from_pretrained(checkpoint_dir)
     if not type(processor.image_processor).__name__.endswith("Pil"):
         raise SystemExit("reference harness: %s got image processor %s, expected a PIL one (is torchvision "
@@ -169,11 +170,22 @@ def eos_ids(model):
     return set(eos if isinstance(eos, list) else [eos])
 
 
+# Processor outputs with one entry per token (Qwen-VL's modality of each token, 0 = text), extended with zeros for
+# the generated tokens, which are text.
+PER_TOKEN_TYPES = ("mm_token_type_ids",)
+
+
 def with_ids(inputs, ids):
-    """The processor's inputs for a longer sequence: input_ids and attention_mask replaced, the rest as is."""
+    """The processor's inputs for a longer sequence: input_ids and attention_mask replaced, per-token types extended
+    with text, the rest as is."""
     extended = dict(inputs)
     extended["input_ids"] = ids
     extended["attention_mask"] = torch.ones_like(ids)
+    for key in PER_TOKEN_TYPES:
+        if key in inputs:
+            types = inputs[key]
+            extra = torch.zeros((1, ids.shape[1] - types.shape[1]), dtype=types.dtype)
+            extended[key] = torch.cat([types, extra], 1)
     return extended
 
 

@@ -65,10 +65,15 @@ def llama_tokenizer(vocab_size, repeat=20):
     return tok
 
 
-def qwen2_tokenizer(vocab_size, repeat=20):
+LLAVA_QWEN_SPECIALS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", IMAGE_TOKEN]
+
+
+def qwen2_tokenizer(vocab_size, repeat=20, specials=LLAVA_QWEN_SPECIALS, extra_special_tokens=None):
     """A Qwen2Tokenizer over a byte-level BPE trained on CORPUS_LINES with Qwen2's pre-tokenizer; the special
-    tokens <|endoftext|> <|im_start|> <|im_end|> <image> follow the vocabulary, as in Qwen2 (151643..) and
-    llava-interleave-qwen (<image> 151646)."""
+    tokens follow the vocabulary in the given order: by default <|endoftext|> <|im_start|> <|im_end|> <image>, as
+    in Qwen2 (151643..) and llava-interleave-qwen (<image> 151646, also named the tokenizer's image_token)."""
+    if extra_special_tokens is None:
+        extra_special_tokens = {"image_token": IMAGE_TOKEN} if IMAGE_TOKEN in specials else {}
     bpe = Tokenizer(models.BPE())
     bpe.normalizer = normalizers.NFC()
     bpe.pre_tokenizer = pre_tokenizers.Sequence([
@@ -78,9 +83,9 @@ def qwen2_tokenizer(vocab_size, repeat=20):
         vocab_size=vocab_size, initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False,
         min_frequency=2))
     vocab, merges = _bpe_vocab_and_merges(bpe)
-    added = _append(vocab, ["<|endoftext|>", "<|im_start|>", "<|im_end|>", IMAGE_TOKEN])
+    added = _append(vocab, list(specials))
     tok = Qwen2Tokenizer(vocab=vocab, merges=merges, eos_token="<|im_end|>", pad_token="<|endoftext|>",
-                         unk_token=None, extra_special_tokens={"image_token": IMAGE_TOKEN})
+                         unk_token=None, extra_special_tokens=extra_special_tokens)
     tok.add_tokens(added, special_tokens=True)
     return tok
 

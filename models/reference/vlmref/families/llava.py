@@ -45,7 +45,7 @@ def init_test_weights(model, seed):
         for name in sorted(params):
             p = params[name]
             r = torch.randn(p.shape, generator=g, dtype=torch.float32)
-            if "norm" in name or "layrnorm" in name:
+            if "norm" in name or "layrnorm" in name or "ln_q" in name:
                 p.copy_(1.0 + 0.1 * r if name.endswith("weight") else 0.05 * r)
             elif name.endswith("bias"):
                 p.copy_(0.05 * r)

@@ -19,6 +19,8 @@ import io.maskimpact.family.Families;
 import io.maskimpact.toy.ToyData;
 import io.maskimpact.input.PilRgb;
 import io.maskimpact.input.PixelImage;
+import io.maskimpact.model.image.PilResize;
+import io.maskimpact.model.image.Resampling;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -62,9 +64,13 @@ public final class CostBenchmark {
      * @param prepareCpu prompt preparation alone, CPU
      * @param generateCpu prepare + plain greedy generation, CPU
      * @param analyzeCpu the full analysis, CPU
+     * @param loadSeconds the model's load, wall
+     * @param rssAfterLoadMib the process's peak resident memory once the model was loaded
+     * @param peakRssMib the process's peak resident memory at the end of the measurement
      */
     public record Result(String model, String variants, int pairs, int steps, int tokens, double rowsPerPair, double prepare,
-                         double generate, double analyze, double prepareCpu, double generateCpu, double analyzeCpu) {
+                         double generate, double analyze, double prepareCpu, double generateCpu, double analyzeCpu,
+                         double loadSeconds, long rssAfterLoadMib, long peakRssMib) {
 
         /** @return full analysis / plain generation, both including prompt preparation, wall time */
         public double ratio() {
@@ -98,15 +104,22 @@ public final class CostBenchmark {
     }
 
     /**
-     * @param modelDir a model folder
+     * @param target a model folder and the side of its images
      * @param pairs pairs to time (after one warm-up pair)
      * @param steps generation steps
      * @param variants as given to {@code --variants}
      * @return the measurement
      */
-    public static Result run(Path modelDir, int pairs, int steps, String variants) throws ModelLoadException, PairRejection {
-        try (Vlm model = Families.load(modelDir, "cpu")) {
-            return run(model, modelDir.getFileName().toString(), pairs, steps, variants);
+    public static Result run(EngineBenchmark.Target target, int pairs, int steps, String variants)
+            throws ModelLoadException, PairRejection {
+        long start = System.nanoTime();
+        try (Vlm model = Families.load(target.dir(), "cpu", target.pixelBounds())) {
+            double load = (System.nanoTime() - start) / 1e9;
+            long rssAfterLoad = Machine.peakRssMib();
+            Result r = run(model, target.label(), pairs, steps, variants, target.imageSide());
+            return new Result(r.model(), r.variants(), r.pairs(), r.steps(), r.tokens(), r.rowsPerPair(), r.prepare(),
+                    r.generate(), r.analyze(), r.prepareCpu(), r.generateCpu(), r.analyzeCpu(), load, rssAfterLoad,
+                    Machine.peakRssMib());
         }
     }
 
@@ -116,12 +129,13 @@ public final class CostBenchmark {
      * @param pairs pairs to time (after one warm-up pair)
      * @param steps generation steps
      * @param variants as given to {@code --variants}
-     * @return the measurement
+     * @param imageSide 0 for the toy images as drawn, else the side they are resized to
+     * @return the measurement (no load time or memory figures: -1)
      */
-    public static Result run(Vlm model, String name, int pairs, int steps, String variants) throws PairRejection {
+    public static Result run(Vlm model, String name, int pairs, int steps, String variants, int imageSide) throws PairRejection {
         ImpactAnalyzer analyzer = new ImpactAnalyzer(model, analysis(steps, variants));
         java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-        List<PairRequest> requests = requests(pairs + 1, steps);
+        List<PairRequest> requests = requests(pairs + 1, steps, imageSide);
         long[] wall = new long[3];
         long[] cpu = new long[3];
         long rows = 0;
@@ -157,15 +171,25 @@ public final class CostBenchmark {
         }
         return new Result(name, variants, pairs, maxSteps, tokens, (double) rows / pairs, wall[0] / 1e9 / pairs,
                 wall[1] / 1e9 / pairs, wall[2] / 1e9 / pairs, cpu[0] / 1e9 / pairs, cpu[1] / 1e9 / pairs,
-                cpu[2] / 1e9 / pairs);
+                cpu[2] / 1e9 / pairs, -1, -1, -1);
     }
 
     /** Toy pairs of seed 99 (the engine benchmark's), as requests in mode both. */
     static List<PairRequest> requests(int n, int steps) {
+        return requests(n, steps, 0);
+    }
+
+    /**
+     * @param side 0 for the toy images as drawn, else the side they are resized to (PIL's bicubic)
+     * @return toy pairs of seed 99 in mode both
+     */
+    static List<PairRequest> requests(int n, int steps, int side) {
         List<PairRequest> requests = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             ToyData.Sample sample = ToyData.sample(99, i);
-            requests.add(new PairRequest(sample.pairId(), decode(sample.png()), sample.question(), steps, MaskMode.BOTH));
+            PixelImage image = decode(sample.png());
+            requests.add(new PairRequest(sample.pairId(), side > 0 ? PilResize.resize(image, side, side, Resampling.BICUBIC)
+                    : image, sample.question(), steps, MaskMode.BOTH));
         }
         return requests;
     }
@@ -220,18 +244,21 @@ public final class CostBenchmark {
                 + System.getProperty("ai.djl.pytorch.num_threads", "default") + "); seconds per pair, summed over "
                 + "pairs run alternately. Goal: ratio at most " + GOAL + " with every variant.\n\n");
         md.append("| model | variants | pairs | steps | masked tokens | rows/pair | prepare ms | generation ms | analysis ms | "
-                + "ratio (wall) | ratio (CPU) | ratio without prepare (CPU) | goal |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "ratio (wall) | ratio (CPU) | ratio without prepare (CPU) | goal | load s | peak RSS MiB (loaded / end) |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Result r : results) {
             String goal = !r.variants().equals(ALL_VARIANTS) ? "(stated for all)" : r.ratioCpu() <= GOAL ? "met" : "NOT met";
             md.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %d | %.0f | %.1f / %.1f | %.1f / %.1f | %.1f / %.1f "
-                            + "| %.2fx | %.2fx | %.2fx | %s |%n",
+                            + "| %.2fx | %.2fx | %.2fx | %s | %.1f | %d / %d |%n",
                     r.model(), r.variants(), r.pairs(), r.steps(), r.tokens(), r.rowsPerPair(), r.prepare() * 1e3,
                     r.prepareCpu() * 1e3, r.generate() * 1e3, r.generateCpu() * 1e3, r.analyze() * 1e3,
-                    r.analyzeCpu() * 1e3, r.ratio(), r.ratioCpu(), r.ratioCpuWithoutPrepare(), goal));
+                    r.analyzeCpu() * 1e3, r.ratio(), r.ratioCpu(), r.ratioCpuWithoutPrepare(), goal, r.loadSeconds(),
+                    r.rssAfterLoadMib(), r.peakRssMib()));
         }
         md.append("\nTimes are wall / CPU milliseconds per pair; generation and analysis include the prompt preparation. "
-                + "The goal is judged on the CPU ratio (the machine's load changes wall times between the two).\n");
+                + "The goal is judged on the CPU ratio (the machine's load changes wall times between the two). "
+                + "Load: Families.load, wall; peak RSS: the process's high-water mark (VmHWM) once the model is loaded "
+                + "and after its measurement, cumulative over the rows of one run (run a model alone for its own).\n");
         return md.toString();
     }
 }

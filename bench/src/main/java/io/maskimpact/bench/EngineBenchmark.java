@@ -11,6 +11,7 @@ import io.maskimpact.analysis.VariantSet;
 import io.maskimpact.input.PairRejection;
 import io.maskimpact.model.ModelLoadException;
 import io.maskimpact.model.Vlm;
+import io.maskimpact.model.image.ProcessorOverrides;
 import io.maskimpact.family.Families;
 
 import java.nio.file.Path;
@@ -28,10 +29,54 @@ import java.util.Locale;
 public final class EngineBenchmark {
 
     /**
+     * A model to time, and the side its toy images are resized to.
+     *
+     * @param dir the model folder
+     * @param imageSide 0: the toy images as drawn (96x96); else they are resized to this side, and a Qwen-VL model's
+     *     image processor takes them at that size ({@code --max-pixels} raised to side x side): a model whose grid
+     *     follows the image is timed at several image sizes this way
+     */
+    public record Target(Path dir, int imageSide) {
+        /**
+         * @param spec {@code DIR} or {@code DIR@SIDE}
+         * @param resolve turns the folder's text into a path
+         * @return the target
+         * @throws IllegalArgumentException when SIDE is not a positive number
+         */
+        public static Target parse(String spec, java.util.function.Function<String, Path> resolve) {
+            int at = spec.lastIndexOf('@');
+            if (at < 0) {
+                return new Target(resolve.apply(spec), 0);
+            }
+            int side;
+            try {
+                side = Integer.parseInt(spec.substring(at + 1));
+            } catch (NumberFormatException e) {
+                side = -1;
+            }
+            if (side < 1) {
+                throw new IllegalArgumentException("'" + spec + "': the image side after @ must be a positive number of pixels");
+            }
+            return new Target(resolve.apply(spec.substring(0, at)), side);
+        }
+
+        /** @return the image processor's settings: max pixels raised to side x side when the images are resized */
+        public ProcessorOverrides pixelBounds() {
+            return imageSide > 0 ? new ProcessorOverrides(null, (long) imageSide * imageSide, null) : ProcessorOverrides.NONE;
+        }
+
+        /** @return the folder's name, with {@code @SIDE} when the images are resized */
+        public String label() {
+            return dir.getFileName() + (imageSide > 0 ? "@" + imageSide : "");
+        }
+    }
+
+    /**
      * One model's result.
      *
-     * @param model the model directory name
-     * @param grid image grid side
+     * @param model the model directory name, with {@code @SIDE} when its images were resized
+     * @param gridRows image grid rows
+     * @param gridCols image grid columns
      * @param pairs pairs timed per algorithm
      * @param rows impact rows per algorithm
      * @param exactSeconds wall time of the exact algorithm
@@ -39,7 +84,7 @@ public final class EngineBenchmark {
      * @param sameKeys whether both produced identical (step, layer, position, variant) keys
      * @param maxAbsDiff largest |exact - naive| over both distance columns
      */
-    public record Result(String model, int grid, int pairs, long rows, double exactSeconds, double naiveSeconds,
+    public record Result(String model, int gridRows, int gridCols, int pairs, long rows, double exactSeconds, double naiveSeconds,
                          boolean sameKeys, double maxAbsDiff) {
 
         /** @return how many times faster exact is */
@@ -52,15 +97,15 @@ public final class EngineBenchmark {
     }
 
     /**
-     * @param modelDir a model directory
+     * @param target a model directory and its image size
      * @param pairs pairs to time per algorithm (after one warm-up pair)
      * @param maxNewTokens generation steps per pair
      * @return the measurement
      */
-    public static Result run(Path modelDir, int pairs, int maxNewTokens) throws ModelLoadException, PairRejection {
-        try (Vlm model = Families.load(modelDir, "cpu")) {
+    public static Result run(Target target, int pairs, int maxNewTokens) throws ModelLoadException, PairRejection {
+        try (Vlm model = Families.load(target.dir(), "cpu", target.pixelBounds())) {
             AnalysisOptions exact = new AnalysisOptions(MaskMode.BOTH, maxNewTokens, VariantSet.DEFAULT, Algorithm.EXACT, false);
-            List<PairRequest> requests = CostBenchmark.requests(pairs + 1, maxNewTokens);   // + 1 warm-up pair
+            List<PairRequest> requests = CostBenchmark.requests(pairs + 1, maxNewTokens, target.imageSide());   // + 1 warm-up
             List<PairImpact> exactOut = new ArrayList<>();
             List<PairImpact> naiveOut = new ArrayList<>();
             double exactSeconds = time(new ImpactAnalyzer(model, exact), requests, exactOut);
@@ -84,8 +129,9 @@ public final class EngineBenchmark {
                     }
                 }
             }
-            int grid = exactOut.get(0).gridRows();
-            return new Result(model.name(), grid, pairs, rows, exactSeconds, naiveSeconds, sameKeys, maxDiff);
+            PairImpact first = exactOut.get(0);
+            return new Result(target.label(), first.gridRows(), first.gridCols(), pairs, rows, exactSeconds, naiveSeconds,
+                    sameKeys, maxDiff);
         }
     }
 
@@ -114,7 +160,7 @@ public final class EngineBenchmark {
         md.append("|---|---|---|---|---|---|---|---|---|\n");
         for (Result r : results) {
             md.append(String.format(Locale.ROOT, "| %s | %dx%d | %d | %d | %.3f | %.3f | %.1fx | %s | %.2e |%n",
-                    r.model(), r.grid(), r.grid(), r.pairs(), r.rows(), r.exactSeconds(), r.naiveSeconds(), r.speedup(),
+                    r.model(), r.gridRows(), r.gridCols(), r.pairs(), r.rows(), r.exactSeconds(), r.naiveSeconds(), r.speedup(),
                     r.sameKeys() ? "yes" : "NO", r.maxAbsDiff()));
         }
         return md.toString();

@@ -1,6 +1,9 @@
 package io.maskimpact.bench;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.Locale;
 
@@ -20,5 +23,24 @@ public final class Machine {
     public static String loadAverage() {
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         return load < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", load);
+    }
+
+    /**
+     * The process's peak resident memory so far (Linux's {@code VmHWM}): Java heap, direct buffers, libtorch's
+     * native memory and touched pages of mapped files alike.
+     *
+     * @return MiB, or -1 where /proc/self/status is not available
+     */
+    static long peakRssMib() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) >> 10;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not Linux: no figure
+        }
+        return -1;
     }
 }

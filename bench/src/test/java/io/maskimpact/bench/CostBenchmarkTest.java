@@ -14,7 +14,7 @@ class CostBenchmarkTest {
     @Test
     void measuresTheFullAnalysisAgainstPlainGeneration() throws Exception {
         Vlm model = TinyModels.get(TinyModels.LLAVA);
-        CostBenchmark.Result r = CostBenchmark.run(model, TinyModels.LLAVA, 2, 3, CostBenchmark.ALL_VARIANTS);
+        CostBenchmark.Result r = CostBenchmark.run(model, TinyModels.LLAVA, 2, 3, CostBenchmark.ALL_VARIANTS, 0);
         assertThat(r.pairs()).isEqualTo(2);
         assertThat(r.steps()).isBetween(1, 3);
         assertThat(r.tokens()).as("mode both masks the image's tokens and the question's").isGreaterThan(36);
@@ -32,14 +32,14 @@ class CostBenchmarkTest {
     void theGoalIsStatedForTheIssuesAnalysis() {
         assertThat(CostBenchmark.analysis(5, CostBenchmark.ALL_VARIANTS).variants()).isEqualTo(VariantSet.parse("all"));
         assertThat(CostBenchmark.analysis(5, CostBenchmark.ALL_VARIANTS).maxNewTokens()).isEqualTo(5);
-        CostBenchmark.Result r = new CostBenchmark.Result("m", "all", 1, 5, 40, 1000, 0.1, 0.3, 0.9, 0.1, 0.3, 0.6);
-        CostBenchmark.Result without = new CostBenchmark.Result("m", "attn,heads", 1, 5, 40, 1000, 0.1, 0.3, 0.9, 0.1, 0.3, 0.6);
+        CostBenchmark.Result r = new CostBenchmark.Result("m", "all", 1, 5, 40, 1000, 0.1, 0.3, 0.9, 0.1, 0.3, 0.6, 2.5, 900, 1200);
+        CostBenchmark.Result without = new CostBenchmark.Result("m", "attn,heads", 1, 5, 40, 1000, 0.1, 0.3, 0.9, 0.1, 0.3, 0.6, 2.5, 900, 1200);
         assertThat(r.ratio()).isEqualTo(3.0, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(r.ratioCpu()).isEqualTo(2.0, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(r.ratioCpuWithoutPrepare()).isEqualTo(2.5, org.assertj.core.data.Offset.offset(1e-9));
         String md = CostBenchmark.markdown(List.of(r, without), "./submit.sh bench cost");
         assertThat(md).startsWith("## Cost: analysis vs plain generation")
-                .contains("| m | all | 1 | 5 | 40 | 1000 |", "| 3.00x | 2.00x | 2.50x | met |")
+                .contains("| m | all | 1 | 5 | 40 | 1000 |", "| 3.00x | 2.00x | 2.50x | met | 2.5 | 900 / 1200 |")
                 .contains("| m | attn,heads | 1 | 5 | 40 | 1000 |", "| 3.00x | 2.00x | 2.50x | (stated for all) |");
     }
 }

@@ -70,6 +70,16 @@ public class RunCommand implements Callable<Integer> {
                     + "JPEG is rejected: its decoder would hold it whole). Default: 25000000.")
     String maxImagePixels;
 
+    @Option(names = "--min-pixels", paramLabel = "N",
+            description = "Qwen-VL models: resize each image to at least about N pixels (the image processor's min_pixels). "
+                    + "0 or unset: the model's processor_config.json / preprocessor_config.json.")
+    String minPixels;
+
+    @Option(names = "--max-pixels", paramLabel = "N",
+            description = "Qwen-VL models: resize each image to at most about N pixels (max_pixels), which bounds the image "
+                    + "tokens to N / 784 (Qwen2/2.5-VL) or N / 1024 (Qwen3-VL). 0 or unset: the model's.")
+    String maxPixels;
+
     @Option(names = "--copy-images", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
             description = "Copy each pair's image into <out>/images/ so that the viewer can show it and the folder "
                     + "is self-contained. Default: true.")
@@ -92,6 +102,8 @@ public class RunCommand implements Callable<Integer> {
         Options.put(cli, JobConf.DEVICE, device);
         Options.put(cli, JobConf.ALLOW_EXTERNAL_IMAGES, allowExternalImages);
         Options.put(cli, JobConf.MAX_IMAGE_PIXELS, maxImagePixels);
+        Options.put(cli, JobConf.MIN_PIXELS, minPixels);
+        Options.put(cli, JobConf.MAX_PIXELS, maxPixels);
         Options.put(cli, JobConf.RUN_ID, runId);
         Options.put(cli, JobConf.COPY_IMAGES, copyImages);
         java.io.PrintWriter err = spec.commandLine().getErr();

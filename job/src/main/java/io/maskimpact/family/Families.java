@@ -5,9 +5,11 @@ import ai.djl.engine.Engine;
 import ai.djl.engine.StandardCapabilities;
 import ai.djl.ndarray.NDManager;
 import io.maskimpact.family.llava.Llava;
+import io.maskimpact.family.qwen2vl.QwenVl;
 import io.maskimpact.model.ModelLoadException;
 import io.maskimpact.model.Vlm;
 import io.maskimpact.model.hf.HfCheckpoint;
+import io.maskimpact.model.image.ProcessorOverrides;
 
 import java.nio.file.Path;
 import java.util.Locale;
@@ -26,11 +28,30 @@ public final class Families {
 
     /** Loads one family's models. */
     interface Loader {
-        Vlm load(HfCheckpoint checkpoint, NDManager manager) throws ModelLoadException;
+        Vlm load(HfCheckpoint checkpoint, NDManager manager, ProcessorOverrides overrides) throws ModelLoadException;
     }
 
     private static final Map<String, Loader> FAMILIES = new TreeMap<>(Map.of(
-            "llava", Llava::load));
+            "llava", withoutOverrides(Llava::load),
+            "qwen2_vl", QwenVl::load,
+            "qwen2_5_vl", QwenVl::load,
+            "qwen3_vl", QwenVl::load));
+
+    /** A family whose image processor takes no settings from the job. */
+    private interface FixedProcessorLoader {
+        Vlm load(HfCheckpoint checkpoint, NDManager manager) throws ModelLoadException;
+    }
+
+    private static Loader withoutOverrides(FixedProcessorLoader loader) {
+        return (checkpoint, manager, overrides) -> {
+            if (!overrides.equals(ProcessorOverrides.NONE)) {
+                throw new ModelLoadException("Cannot load model: image processor settings from the job (" + overrides
+                        + ") do not apply to " + checkpoint.config().optString("model_type").orElse("?") + " models such as "
+                        + checkpoint.dir() + " (remove --min-pixels / --max-pixels)");
+            }
+            return loader.load(checkpoint, manager);
+        };
+    }
 
     private Families() {
     }
@@ -49,6 +70,19 @@ public final class Families {
      * @throws ModelLoadException with a one-line message naming the file and what to do
      */
     public static Vlm load(Path dir, String device) throws ModelLoadException {
+        return load(dir, device, ProcessorOverrides.NONE);
+    }
+
+    /**
+     * Loads a Hugging Face model folder onto a device, with image processor settings from the job.
+     *
+     * @param dir the model folder
+     * @param device {@code cpu}, {@code gpu} or {@code gpu:N} (also {@code cuda:N})
+     * @param overrides settings that replace those of the folder's image processor
+     * @return the loaded model; the caller closes it
+     * @throws ModelLoadException with a one-line message naming the file and what to do
+     */
+    public static Vlm load(Path dir, String device, ProcessorOverrides overrides) throws ModelLoadException {
         HfCheckpoint checkpoint = HfCheckpoint.open(dir);
         String type = checkpoint.config().optString("model_type").orElse("");
         Loader loader = FAMILIES.get(type);
@@ -66,7 +100,7 @@ public final class Families {
         }
         NDManager manager = engine.newBaseManager(target);
         try {
-            return loader.load(checkpoint, manager);
+            return loader.load(checkpoint, manager, overrides);
         } catch (ModelLoadException | RuntimeException e) {
             manager.close();
             throw e;

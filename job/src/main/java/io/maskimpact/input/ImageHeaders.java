@@ -29,7 +29,7 @@ record ImageHeaders(int orientation, boolean progressive) {
      * @return its orientation and frame kind; {@link #NONE} when it is neither a JPEG nor a PNG
      */
     static ImageHeaders scan(byte[] b) {
-        if (b.length >= 8 && ascii(b, 1, "PNG") && u8(b, 0) == 0x89) {
+        if (isPng(b)) {
             return new ImageHeaders(pngOrientation(b), false);
         }
         if (b.length < 4 || u8(b, 0) != 0xFF || u8(b, 1) != SOI) {
@@ -70,26 +70,27 @@ record ImageHeaders(int orientation, boolean progressive) {
         return new ImageHeaders(orientation, progressive);
     }
 
-    /**
-     * A PNG's chunks after the 8-byte signature: length (4 bytes, big-endian), type (4), data, CRC
-     * (4). The {@code eXIf} chunk's data is the TIFF structure itself.
-     */
+    private static boolean isPng(byte[] b) {
+        return b.length >= 8 && u8(b, 0) == 0x89 && ascii(b, 1, "PNG") && u8(b, 4) == 0x0D && u8(b, 5) == 0x0A
+                && u8(b, 6) == 0x1A && u8(b, 7) == 0x0A;
+    }
+
+    /** Walks the chunks (length, type, data, CRC) to the {@code eXIf} chunk, which holds the TIFF structure itself. */
     private static int pngOrientation(byte[] b) {
         int i = 8;
-        while (i + 12 <= b.length) {
+        while (i + 8 <= b.length) {
             long length = u32(b, i, false);
-            if (length > b.length - i - 12L) {
+            int start = i + 8;
+            if (length > b.length - start) {
                 break;
             }
-            int start = i + 8;
-            int end = start + (int) length;
             if (ascii(b, i + 4, "eXIf")) {
-                return exifOrientation(b, start, end);
+                return exifOrientation(b, start, start + (int) length);
             }
             if (ascii(b, i + 4, "IEND")) {
                 break;
             }
-            i = end + 4;
+            i = start + (int) length + 4;
         }
         return 1;
     }

@@ -93,7 +93,7 @@ final class AnalyzePairs implements FlatMapFunction<Iterator<PairSpec>, Internal
         PairResult.Placement placement = new PairResult.Placement(SparkEnv.get().executorId(), device);
         LoadedModel model;
         try {
-            model = ModelCache.get(Path.of(conf.model()), device);
+            model = ModelCache.get(Path.of(conf.model()), device, conf.imageProcessor());
         } catch (ModelLoadException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }

@@ -33,10 +33,10 @@ final class CheckModel {
         Path dir = Path.of(conf.model());
         try {
             if (localMaster) {
-                LoadedModel model = ModelCache.get(dir, Devices.forTask(conf.device()));
+                LoadedModel model = ModelCache.get(dir, Devices.forTask(conf.device()), conf.imageProcessor());
                 return ModelInfo.of(model);
             }
-            try (LoadedModel model = LoadedModel.load(dir, "cpu")) {
+            try (LoadedModel model = LoadedModel.load(dir, "cpu", conf.imageProcessor())) {
                 return ModelInfo.of(model);
             }
         } catch (ModelLoadException e) {

@@ -7,6 +7,7 @@ import io.maskimpact.analysis.PairAnalyzer;
 import io.maskimpact.family.Families;
 import io.maskimpact.model.DecoderShape;
 import io.maskimpact.model.ModelLoadException;
+import io.maskimpact.model.image.ProcessorOverrides;
 import io.maskimpact.model.Vlm;
 
 import java.nio.file.Path;
@@ -72,16 +73,17 @@ public interface LoadedModel extends AutoCloseable {
      *
      * @param modelDir the model folder
      * @param device {@code cpu}, {@code gpu} or {@code gpu:N}
+     * @param imageProcessor settings that replace the model's image processor's (a {@link Provider} ignores them)
      * @return the loaded model
      * @throws ModelLoadException with a one-line message when the folder cannot be used
      */
-    static LoadedModel load(Path modelDir, String device) throws ModelLoadException {
+    static LoadedModel load(Path modelDir, String device, ProcessorOverrides imageProcessor) throws ModelLoadException {
         for (Provider p : ServiceLoader.load(Provider.class, LoadedModel.class.getClassLoader())) {
             if (p.accepts(modelDir)) {
                 return p.load(modelDir, device);
             }
         }
-        return of(Families.load(modelDir, device));
+        return of(Families.load(modelDir, device, imageProcessor));
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.maskimpact.run;
 
 import io.maskimpact.model.ModelLoadException;
+import io.maskimpact.model.image.ProcessorOverrides;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,11 +33,12 @@ public final class ModelCache {
     /**
      * @param modelDir the model folder
      * @param device the DJL device name
-     * @return the JVM's model for this folder and device, loading it on first use
+     * @param imageProcessor settings that replace the model's image processor's
+     * @return the JVM's model for this folder, device and image settings, loading it on first use
      * @throws ModelLoadException when it cannot be loaded
      */
-    public static LoadedModel get(Path modelDir, String device) throws ModelLoadException {
-        String key = modelDir.toAbsolutePath().normalize() + "|" + device;
+    public static LoadedModel get(Path modelDir, String device, ProcessorOverrides imageProcessor) throws ModelLoadException {
+        String key = modelDir.toAbsolutePath().normalize() + "|" + device + "|" + imageProcessor;
         LoadedModel model = MODELS.get(key);
         if (model != null) {
             return model;
@@ -45,7 +47,7 @@ public final class ModelCache {
             model = MODELS.get(key);
             if (model == null) {
                 long t0 = System.nanoTime();
-                model = LoadedModel.load(modelDir, device);
+                model = LoadedModel.load(modelDir, device, imageProcessor);
                 LOG.info("Loaded model {} on {} in {} s (once for this JVM)", model.describe(), device,
                         String.format("%.1f", (System.nanoTime() - t0) / 1e9));
                 MODELS.put(key, model);

@@ -14,14 +14,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The closed form gives the naive re-run's rows: identical keys, distances within 1e-4 (relative
- * to the value above 1), on each tiny checkpoint (the LLaMA one has grouped-query attention),
- * for all three mask modes, all variants, at least 3 generation steps.
+ * to the value above 1), on each tiny checkpoint (the LLaMA one has grouped-query attention) and on
+ * Qwen2-VL, Qwen2.5-VL and Qwen3-VL (3-D M-RoPE positions in both runs, Qwen3's DeepStack additions
+ * in the layer inputs the naive run starts from), for all three mask modes, all variants, at least 3
+ * generation steps.
  */
 class ExactVsNaiveTest {
     private static final double TOLERANCE = 1e-4;
 
     static Stream<Arguments> cases() {
-        return TinyModels.ALL.stream().flatMap(model -> Arrays.stream(MaskMode.values()).map(mode -> Arguments.of(model, mode)));
+        return Stream.concat(TinyModels.ALL.stream(), TinyModels.QWEN_VL.stream())
+                .flatMap(model -> Arrays.stream(MaskMode.values()).map(mode -> Arguments.of(model, mode)));
     }
 
     @ParameterizedTest(name = "{0}, mask mode {1}")

@@ -253,6 +253,17 @@ class ImageLoaderTest {
     }
 
     @Test
+    void aPngsExifChunkIsAppliedAsPilsExifTransposeDoes() throws Exception {
+        // the reference harness's parity image, written by PIL with an eXIf chunk (Orientation 6), stored 60x40
+        Path png = io.maskimpact.family.TinyModels.modelsDir().resolve("reference/pairs/exif_rotated_60x40.png");
+        ImageLoader.Decoded decoded = loader.read("p", png.toUri().toString());
+        assertThat(decoded.orientation()).as("EXIF orientation of the PNG").isEqualTo(6);
+        assertThat(decoded.image().getWidth()).as("width once turned upright").isEqualTo(40);
+        assertThat(decoded.image().getHeight()).as("height once turned upright").isEqualTo(60);
+        assertThat(decoded.decoded().getWidth()).as("the decoded pixels stay as stored").isEqualTo(60);
+    }
+
+    @Test
     void malformedExifIsIgnoredNotFatal() throws Exception {
         BufferedImage img = new BufferedImage(8, 4, BufferedImage.TYPE_INT_RGB);
         byte[] exif = exifOrientation(6, false);

@@ -2,6 +2,7 @@ package io.maskimpact.bench.cli;
 
 import io.maskimpact.analysis.VariantSet;
 import io.maskimpact.bench.CostBenchmark;
+import io.maskimpact.bench.EngineBenchmark;
 import io.maskimpact.cli.ExitCodes;
 import io.maskimpact.cli.JobLauncher;
 import java.io.IOException;
@@ -26,10 +27,11 @@ class CostCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--models", paramLabel = "DIR", split = ",",
-            description = "Model folders (relative ones are also looked up in the project home). Default: "
+    @Option(names = "--models", paramLabel = "DIR[@SIDE]", split = ",",
+            description = "Model folders (relative ones are also looked up in the project home); DIR@SIDE resizes the "
+                    + "toy images to SIDE x SIDE and lets a Qwen-VL model take them at that size. Default: "
                     + "models/tiny-llava,models/bench-grid16.")
-    List<Path> models;
+    List<String> models;
 
     @Option(names = "--pairs", paramLabel = "N", defaultValue = "10",
             description = "Pairs timed, after one warm-up pair. Default: ${DEFAULT-VALUE}.")
@@ -63,14 +65,20 @@ class CostCommand implements Callable<Integer> {
                 return ExitCodes.USAGE;
             }
         }
+        List<EngineBenchmark.Target> targets = ProjectHome.targets(models, err, "bench cost", "models/tiny-llava",
+                "models/bench-grid16");
+        if (targets == null) {
+            return ExitCodes.USAGE;
+        }
         ModelBenchmarks.singleIntraOpThread();
-        List<Path> dirs = ProjectHome.modelDirs(models, "models/tiny-llava", "models/bench-grid16");
         List<CostBenchmark.Result> results = new ArrayList<>();
         for (String list : lists) {
-            int code = ModelBenchmarks.perModel("cost", dirs, pairs, steps, err, results,
-                    (dir, p, s) -> CostBenchmark.run(dir, p, s, list));
-            if (code != ExitCodes.OK) {
-                return code;
+            for (EngineBenchmark.Target target : targets) {
+                int code = ModelBenchmarks.perModel("cost", List.of(target.dir()), pairs, steps, err, results,
+                        (dir, p, s) -> CostBenchmark.run(target, p, s, list));
+                if (code != ExitCodes.OK) {
+                    return code;
+                }
             }
         }
         doc.publish(CostBenchmark.SECTION, CostBenchmark.markdown(results, doc.commandLine()));

@@ -26,10 +26,11 @@ class EngineCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--models", paramLabel = "DIR", split = ",",
-            description = "Model folders (relative ones are also looked up in the project home). Default: "
-                    + "models/bench-grid4,models/bench-grid16.")
-    List<Path> models;
+    @Option(names = "--models", paramLabel = "DIR[@SIDE]", split = ",",
+            description = "Model folders (relative ones are also looked up in the project home); DIR@SIDE resizes the "
+                    + "toy images to SIDE x SIDE and lets a Qwen-VL model take them at that size. Default: "
+                    + "models/bench-grid4,models/bench-grid16,models/parity/qwen3-vl@128,models/parity/qwen3-vl@384.")
+    List<String> models;
 
     @Option(names = "--pairs", paramLabel = "N", defaultValue = "3",
             description = "Pairs timed per algorithm, after one warm-up pair. Default: ${DEFAULT-VALUE}.")
@@ -49,13 +50,20 @@ class EngineCommand implements Callable<Integer> {
             JobLauncher.usage(err, "bench engine", "Invalid value: --pairs and --steps must be at least 1");
             return ExitCodes.USAGE;
         }
+        List<EngineBenchmark.Target> targets = ProjectHome.targets(models, err, "bench engine", "models/bench-grid4",
+                "models/bench-grid16", "models/parity/qwen3-vl@128", "models/parity/qwen3-vl@384");
+        if (targets == null) {
+            return ExitCodes.USAGE;
+        }
         ModelBenchmarks.singleIntraOpThread();
-        List<Path> dirs = ProjectHome.modelDirs(models, "models/bench-grid4", "models/bench-grid16");
         List<EngineBenchmark.Result> results = new ArrayList<>();
         String load = Machine.loadAverage();
-        int code = ModelBenchmarks.perModel("engine", dirs, pairs, steps, err, results, EngineBenchmark::run);
-        if (code != ExitCodes.OK) {
-            return code;
+        for (EngineBenchmark.Target target : targets) {
+            int code = ModelBenchmarks.perModel("engine", List.of(target.dir()), pairs, steps, err, results,
+                    (dir, p, s) -> EngineBenchmark.run(target, p, s));
+            if (code != ExitCodes.OK) {
+                return code;
+            }
         }
         doc.publish("engine", EngineBenchmark.markdown(results, doc.commandLine()) + "\nDJL intra-op threads: "
                 + System.getProperty("ai.djl.pytorch.num_threads") + "; load average (1 min) at start and end: " + load

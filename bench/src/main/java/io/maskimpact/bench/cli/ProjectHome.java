@@ -1,5 +1,8 @@
 package io.maskimpact.bench.cli;
 
+import io.maskimpact.bench.EngineBenchmark;
+import io.maskimpact.cli.JobLauncher;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -41,5 +44,25 @@ final class ProjectHome {
             given.forEach(g -> dirs.add(modelDir(g)));
         }
         return dirs;
+    }
+
+    /**
+     * @param given {@code --models} as given ({@code DIR} or {@code DIR@SIDE}), or null for the defaults
+     * @param err where a usage error goes
+     * @param command the command's name, for the error
+     * @param defaults the default specs, relative to the project home
+     * @return the targets, or null after a usage error
+     */
+    static List<EngineBenchmark.Target> targets(List<String> given, PrintWriter err, String command, String... defaults) {
+        List<EngineBenchmark.Target> targets = new ArrayList<>();
+        try {
+            for (String spec : given != null ? given : List.of(defaults)) {
+                targets.add(EngineBenchmark.Target.parse(spec, d -> given != null ? modelDir(Path.of(d)) : home().resolve(d)));
+            }
+        } catch (IllegalArgumentException e) {
+            JobLauncher.usage(err, command, "Invalid value for --models: " + e.getMessage());
+            return null;
+        }
+        return targets;
     }
 }

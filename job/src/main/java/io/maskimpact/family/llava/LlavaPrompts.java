@@ -13,12 +13,12 @@ import io.maskimpact.model.hf.TextTokenizer;
 import io.maskimpact.model.image.ImagePipeline;
 import io.maskimpact.model.image.ProcessedImage;
 import io.maskimpact.model.image.ProcessedRegion;
+import io.maskimpact.model.hf.UserTurn;
 import io.maskimpact.model.nn.TextDecoder;
 import io.maskimpact.model.nn.VitEncoder;
 
 import io.maskimpact.input.PixelImage;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -53,18 +53,9 @@ final class LlavaPrompts implements PromptBuilder {
 
     @Override
     public PreparedPrompt prepare(PixelImage image, String question, NDManager pair) throws PromptException {
-        String prompt;
-        try {
-            prompt = template.renderUserTurn(question, true);
-        } catch (IllegalArgumentException e) {
-            throw new PromptException("the chat template cannot render this question: " + e.getMessage());
-        }
-        boolean templateHasBos = bosToken != null && prompt.startsWith(bosToken);
-        TextTokenizer.Encoded encoded = tokenizer.encode(prompt, !templateHasBos);
-        int[] ids = encoded.ids();
-        int imageAt = imagePlaceholder(ids);
-        int questionStart = prompt.lastIndexOf(question);
-        int questionEnd = questionStart + question.length();
+        UserTurn turn = UserTurn.encode(template, tokenizer, bosToken, question, config.imageTokenId());
+        int[] ids = turn.ids();
+        int imageAt = turn.placeholder();
 
         int grid = config.vision().gridSize();
         int imageTokens = config.imageTokens();
@@ -78,9 +69,7 @@ final class LlavaPrompts implements PromptBuilder {
                 }
                 continue;
             }
-            boolean inQuestion = questionStart >= 0 && encoded.starts()[i] >= questionStart && encoded.ends()[i] <= questionEnd
-                    && encoded.ends()[i] > encoded.starts()[i];
-            tokens.add(TokenInfo.plain(ids[i], tokenizer.tokenText(ids[i]), inQuestion ? TokenKind.TEXT : TokenKind.SPECIAL));
+            tokens.add(TokenInfo.plain(ids[i], tokenizer.tokenText(ids[i]), turn.inQuestion()[i] ? TokenKind.TEXT : TokenKind.SPECIAL));
         }
 
         ProcessedRegion pixels = region(image);
@@ -89,9 +78,7 @@ final class LlavaPrompts implements PromptBuilder {
             features = features.get("1:");
         }
         NDArray projected = projector.apply(features);                                      // (N', d)
-        NDArray before = decoder.embed(Arrays.copyOfRange(ids, 0, imageAt), pair);
-        NDArray after = decoder.embed(Arrays.copyOfRange(ids, imageAt + 1, ids.length), pair);
-        NDArray embeddings = before.concat(projected, 0).concat(after, 0);                  // (S, d)
+        NDArray embeddings = decoder.embedWithImage(ids, imageAt, projected, pair);          // (S, d)
         ImageRegion region = new ImageRegion(0, ImageRegion.Kind.IMAGE, grid, grid, imageAt, pixels.box());
         return PreparedPrompt.causal(tokens, List.of(region), embeddings);
     }
@@ -114,23 +101,5 @@ final class LlavaPrompts implements PromptBuilder {
     private static NDArray toArray(ProcessedRegion region, NDManager manager) {
         int[] s = region.shape();                                                          // (C, H, W)
         return manager.create(region.values()).reshape(1, s[0], s[1], s[2]);
-    }
-
-    /** @return the position of the one image placeholder */
-    private int imagePlaceholder(int[] ids) throws PromptException {
-        int at = -1;
-        for (int i = 0; i < ids.length; i++) {
-            if (ids[i] == config.imageTokenId()) {
-                if (at >= 0) {
-                    throw new PromptException("the prompt holds more than one image placeholder (only one image per pair is supported;"
-                            + " remove '" + tokenizer.tokenText(config.imageTokenId()) + "' from the question)");
-                }
-                at = i;
-            }
-        }
-        if (at < 0) {
-            throw new PromptException("the chat template produced no image placeholder (token id " + config.imageTokenId() + ")");
-        }
-        return at;
     }
 }

@@ -75,13 +75,39 @@ public final class Rope {
         return new Rope(inverseFrequencies(p, headDim), axis);
     }
 
-    // In float32 step by step, as torch computes arange(0, D, 2).float() / D, base ** that, 1 / that.
+    /**
+     * The 2-D rotary embedding of the Qwen-VL vision towers (transformers' "axial" vision RoPE): D/4
+     * frequencies {@code 1 / theta^(arange(0, D/2, 2) / (D/2))}; slot j &lt; D/4 reads the height position
+     * (axis 0) and slot D/4 + j the width position (axis 1), both with frequency j, so the angles of a
+     * patch are {@code [h * inv, w * inv]}, then repeated for the second half of the head dim.
+     *
+     * @param theta the base
+     * @param headDim D, a multiple of 4
+     * @return the rope, reading positions (2, T): height then width
+     */
+    public static Rope axial(double theta, int headDim) {
+        float[] quarter = inverseFrequencies(theta, 1.0, headDim / 2);
+        float[] inv = new float[2 * quarter.length];
+        int[] axis = new int[inv.length];
+        for (int j = 0; j < quarter.length; j++) {
+            inv[j] = quarter[j];
+            inv[quarter.length + j] = quarter[j];
+            axis[quarter.length + j] = 1;
+        }
+        return new Rope(inv, axis);
+    }
+
     private static float[] inverseFrequencies(RopeParameters p, int headDim) {
-        float[] inv = new float[headDim / 2];
+        return inverseFrequencies(p.theta(), p.linearFactor(), headDim);
+    }
+
+    // In float32 step by step, as torch computes arange(0, D, 2).float() / D, base ** that, 1 / that.
+    private static float[] inverseFrequencies(double theta, double linearFactor, int dim) {
+        float[] inv = new float[dim / 2];
         for (int i = 0; i < inv.length; i++) {
-            float exponent = (float) (2 * i) / (float) headDim;
-            float power = (float) Math.pow((float) p.theta(), exponent);
-            inv[i] = 1f / power / (float) p.linearFactor();
+            float exponent = (float) (2 * i) / (float) dim;
+            float power = (float) Math.pow((float) theta, exponent);
+            inv[i] = 1f / power / (float) linearFactor;
         }
         return inv;
     }

@@ -74,6 +74,14 @@ public record RopeParameters(String type, double theta, double linearFactor, int
         return parse(byType.child(layerType), defaultTheta);
     }
 
+    /**
+     * @param section the model class's default M-RoPE sections (transformers' {@code rope_parameters.get("mrope_section", ...)})
+     * @return these settings, with that default when the config names no sections
+     */
+    public RopeParameters withDefaultSection(int[] section) {
+        return mropeSection != null ? this : new RopeParameters(type, theta, linearFactor, section.clone());
+    }
+
     private static void checkPartialRotary(HfConfig text) throws ModelLoadException {
         double partial = text.doubleValue("partial_rotary_factor", 1.0);
         if (partial != 1.0) {

@@ -51,7 +51,8 @@ public record TextConfig(String modelType, int vocabSize, int hiddenSize, int in
     /** The layer type of sliding-window attention layers. */
     public static final String SLIDING = "sliding_attention";
     /** Text model types this build runs. */
-    public static final List<String> SUPPORTED = List.of("llama", "qwen2");
+    public static final List<String> SUPPORTED = List.of("llama", "qwen2", "qwen2_vl_text", "qwen2_5_vl_text",
+            "qwen3_vl_text");
 
     /**
      * @param text the text_config object
@@ -60,7 +61,26 @@ public record TextConfig(String modelType, int vocabSize, int hiddenSize, int in
      * @throws ModelLoadException when the model type or a setting is not supported
      */
     public static TextConfig from(HfConfig text, boolean tieDefault) throws ModelLoadException {
-        String type = text.optString("model_type").orElse("llama");
+        return from(text, text.optString("model_type").orElse("llama"), tieDefault);
+    }
+
+    /**
+     * Reads a text config as a given model type, the way a composite config's class reads its
+     * {@code text_config} (transformers builds it with the family's text config class whatever
+     * {@code model_type} the dictionary holds; Qwen2-VL's flat configs keep the text keys at the top).
+     *
+     * <p>For the Qwen-VL types, {@code outerTie} is the decision itself: transformers ties the LM head
+     * when the outer config says so (Qwen2-VL also when its text config does), which the family
+     * works out.
+     *
+     * @param text the object holding the text keys
+     * @param type the text model_type to read it as
+     * @param outerTie tie_word_embeddings of the outer config, used when the text config lacks it
+     *     (see above for the Qwen-VL types)
+     * @return the config
+     * @throws ModelLoadException when the model type or a setting is not supported
+     */
+    public static TextConfig from(HfConfig text, String type, boolean outerTie) throws ModelLoadException {
         rejectSet(text, "attn_logit_softcapping", "final_logit_softcapping");
         int hidden = text.intValue("hidden_size");
         int heads = text.intValue("num_attention_heads");
@@ -73,7 +93,7 @@ public record TextConfig(String modelType, int vocabSize, int hiddenSize, int in
         int layers = text.intValue("num_hidden_layers");
         String act = text.optString("hidden_act").orElse("silu");
         Activations.of(act, text + "#hidden_act");      // fails here, at load, when unknown
-        boolean tie = text.boolValue("tie_word_embeddings", tieDefault);
+        boolean tie = text.boolValue("tie_word_embeddings", outerTie);
         float eps = (float) text.doubleValue("rms_norm_eps", 1e-6);
         return switch (type) {
             case "llama" -> {
@@ -90,6 +110,29 @@ public record TextConfig(String modelType, int vocabSize, int hiddenSize, int in
                         heads, kvHeads, headDim, eps, false, true, false, false, false, false,
                         (float) Math.pow(headDim, -0.5), act, 1f, fullAttentionOnly(text, layers), 0,
                         Map.of(FULL, rope), text.intValue("max_position_embeddings", 32768), tie);
+            }
+            case "qwen2_vl_text", "qwen2_5_vl_text" -> {
+                // transformers' Qwen2-VL attention takes hidden_size / heads whatever head_dim says, and its
+                // RoPE takes head_dim when set: a different value cannot run in transformers either.
+                if (headDim != hidden / heads) {
+                    throw new ModelLoadException("Cannot load model: head_dim " + headDim + " in " + text
+                            + " differs from hidden_size / num_attention_heads = " + hidden / heads
+                            + ", which " + type + " always uses (remove head_dim)");
+                }
+                RopeParameters rope = RopeParameters.read(text, 1e6).withDefaultSection(new int[] {16, 24, 24});
+                yield new TextConfig(type, text.intValue("vocab_size"), hidden, text.intValue("intermediate_size"), layers,
+                        heads, kvHeads, headDim, (float) text.doubleValue("rms_norm_eps", 1e-5), false, true, false,
+                        false, false, false, (float) Math.pow(headDim, -0.5), act, 1f, fullAttentionOnly(text, layers), 0,
+                        Map.of(FULL, rope), text.intValue("max_position_embeddings", 32768), outerTie);
+            }
+            case "qwen3_vl_text" -> {
+                int qwen3HeadDim = text.intValue("head_dim", 128);
+                boolean bias = text.boolValue("attention_bias", false);
+                RopeParameters rope = RopeParameters.read(text, 5e5).withDefaultSection(new int[] {24, 20, 20});
+                yield new TextConfig(type, text.intValue("vocab_size"), hidden, text.intValue("intermediate_size"), layers,
+                        heads, kvHeads, qwen3HeadDim, eps, false, bias, bias, false, true, false,
+                        (float) Math.pow(qwen3HeadDim, -0.5), act, 1f, fullAttentionOnly(text, layers), 0,
+                        Map.of(FULL, rope), text.intValue("max_position_embeddings", 128000), outerTie);
             }
             default -> throw new ModelLoadException("Cannot load model: text model_type '" + type + "' in " + text
                     + " is not supported (supported: " + String.join(", ", SUPPORTED) + ")");

@@ -114,6 +114,22 @@ public final class TextDecoder implements Decoder {
         return config.embedScale() == 1f ? rows : rows.mul(config.embedScale());
     }
 
+    /**
+     * A prompt's input embeddings with image features in place of its one image placeholder, as
+     * transformers scatters them over the placeholder tokens the processor expanded.
+     *
+     * @param ids the prompt's ids, with one placeholder (not expanded)
+     * @param placeholder the placeholder's position
+     * @param features the image features, (N, d)
+     * @param manager owner of the result
+     * @return (T - 1 + N, d)
+     */
+    public NDArray embedWithImage(int[] ids, int placeholder, NDArray features, NDManager manager) {
+        NDArray before = embed(java.util.Arrays.copyOfRange(ids, 0, placeholder), manager);
+        NDArray after = embed(java.util.Arrays.copyOfRange(ids, placeholder + 1, ids.length), manager);
+        return before.concat(features, 0).concat(after, 0);
+    }
+
     List<DecoderLayer> layers() {
         return layers;
     }
