@@ -12,16 +12,16 @@ import io.maskimpact.model.PromptBuilder;
 import io.maskimpact.model.PromptException;
 import io.maskimpact.model.TokenInfo;
 import io.maskimpact.model.TokenKind;
+import io.maskimpact.input.PixelImage;
 import io.maskimpact.model.hf.ChatTemplate;
 import io.maskimpact.model.hf.TextTokenizer;
 import io.maskimpact.model.hf.UserTurn;
 import io.maskimpact.model.image.ImagePipeline;
 import io.maskimpact.model.image.PatchGrid;
-import io.maskimpact.model.image.PilRgb;
+import io.maskimpact.model.image.ProcessedRegion;
 import io.maskimpact.model.image.ProcessedImage;
 import io.maskimpact.model.nn.TextDecoder;
 
-import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -50,14 +50,13 @@ record QwenPrompts(QwenVlConfig config, VisionTower vision, TextDecoder decoder,
                    ChatTemplate template, ImagePipeline processor, String bosToken) implements PromptBuilder {
 
     @Override
-    public PreparedPrompt prepare(BufferedImage image, String question, NDManager pair) throws PromptException {
+    public PreparedPrompt prepare(PixelImage image, String question, NDManager pair) throws PromptException {
         UserTurn turn = UserTurn.encode(template, tokenizer, bosToken, question, config.imageTokenId());
         int[] ids = turn.ids();
         int at = turn.placeholder();
 
-        ProcessedImage processed = processor.process(PilRgb.convert(image));
+        ProcessedImage processed = processor.process(image);
         PatchGrid grid = processed.patchGrid().orElseThrow();
-        io.maskimpact.model.image.ImageRegion pixels = processed.regions().get(0);
         int rows = grid.h() / config.vision().merge();
         int cols = grid.w() / config.vision().merge();
         int cells = rows * cols;
@@ -76,7 +75,7 @@ record QwenPrompts(QwenVlConfig config, VisionTower vision, TextDecoder decoder,
             tokens.add(TokenInfo.plain(ids[i], tokenizer.tokenText(ids[i]), turn.inQuestion()[i] ? TokenKind.TEXT : TokenKind.SPECIAL));
         }
 
-        NDArray pixelRows = pair.create(pixels.values()).reshape(pixels.shape()[0], pixels.shape()[1]);   // (N, I)
+        NDArray pixelRows = patchRows(processed, pair);                                                     // (N, I)
         VisionTower.Features features = vision.encode(pixelRows, grid.h(), grid.w());
         NDArray embeddings = decoder.embedWithImage(ids, at, features.merged(), pair);                      // (S, d)
         List<NDArray> additions = new ArrayList<>();
@@ -85,8 +84,19 @@ record QwenPrompts(QwenVlConfig config, VisionTower vision, TextDecoder decoder,
         }
         PositionIds positions = MropePositions.of(isImage, List.of(new int[] {rows, cols}));
         ImageRegion region = new ImageRegion(0, ImageRegion.Kind.IMAGE, rows, cols, at,
-                ImageRegion.Box.whole(image.getWidth(), image.getHeight()));
+                processed.regions().get(0).box());
         return new PreparedPrompt(tokens, List.of(region), positions, embeddings, additions, null);
+    }
+
+    @Override
+    public NDArray pixelValues(PixelImage image, NDManager manager) throws PromptException {
+        return patchRows(processor.process(image), manager);
+    }
+
+    /** The processor's one region as transformers' {@code pixel_values}: one row per patch, (N, I). */
+    private static NDArray patchRows(ProcessedImage processed, NDManager manager) {
+        ProcessedRegion pixels = processed.regions().get(0);
+        return manager.create(pixels.values()).reshape(pixels.shape()[0], pixels.shape()[1]);
     }
 
     /**

@@ -19,7 +19,7 @@ import io.maskimpact.model.StepTrace;
 import io.maskimpact.model.Vlm;
 import org.junit.jupiter.api.Test;
 
-import java.awt.image.BufferedImage;
+import io.maskimpact.input.PixelImage;
 import java.util.Arrays;
 import java.util.List;
 
@@ -44,7 +44,7 @@ class DeepStackTest {
     void fullIsTheLayersOwnUpdateOverDeepStackEnrichedImageRows() throws Exception {
         QwenReference ref = QwenReference.read("qwen3-vl");
         JsonObject pair = ref.pairs().stream().filter(p -> p.get("pair_id").getAsString().equals("large")).findFirst().orElseThrow();
-        BufferedImage image = ref.image(pair);
+        PixelImage image = ref.image(pair);
         String question = pair.get("question").getAsString();
         Vlm model = TinyModels.get("parity/qwen3-vl");
         try (NDManager manager = model.manager().newSubManager()) {

@@ -10,7 +10,7 @@ import io.maskimpact.model.Vlm;
 import io.maskimpact.model.image.ProcessorOverrides;
 import org.junit.jupiter.api.Test;
 
-import java.awt.image.BufferedImage;
+import io.maskimpact.input.PixelImage;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,7 +26,7 @@ class PixelBoundsTest {
     void maxPixelsBoundsTheImageTokensOfEachPair() throws Exception {
         QwenReference ref = QwenReference.read("qwen2-vl");
         JsonObject large = ref.pairs().stream().filter(p -> p.get("pair_id").getAsString().equals("large")).findFirst().orElseThrow();
-        BufferedImage image = ref.image(large);
+        PixelImage image = ref.image(large);
         Path dir = TinyModels.modelsDir().resolve("parity/qwen2-vl");
         ImageRegion own = region(dir, ProcessorOverrides.NONE, image);
         ImageRegion bounded = region(dir, new ProcessorOverrides(null, 28L * 28 * 4, null), image);
@@ -47,7 +47,7 @@ class PixelBoundsTest {
                 .hasMessageContaining("--max-pixels");
     }
 
-    private static ImageRegion region(Path dir, ProcessorOverrides overrides, BufferedImage image) throws Exception {
+    private static ImageRegion region(Path dir, ProcessorOverrides overrides, PixelImage image) throws Exception {
         try (Vlm model = Families.load(dir, "cpu", overrides); NDManager pair = model.manager().newSubManager()) {
             return model.prompts().prepare(image, "What is in the image?", pair).regions().get(0);
         }

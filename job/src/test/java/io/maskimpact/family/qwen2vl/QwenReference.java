@@ -10,12 +10,9 @@ import io.maskimpact.family.TinyModels;
 import io.maskimpact.input.ImageLoader;
 import io.maskimpact.model.ModelLoadException;
 import io.maskimpact.model.hf.WeightStore;
-import io.maskimpact.model.image.ExifOrientation;
-import io.maskimpact.model.image.PilRgb;
-import io.maskimpact.model.image.PixelImage;
+import io.maskimpact.input.PixelImage;
 import org.apache.hadoop.conf.Configuration;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -106,20 +103,12 @@ record QwenReference(Path dir, JsonObject json, WeightStore tensors) {
      * @param pair a pair of {@link #pairs()}
      * @return the image, 8-bit RGB
      */
-    BufferedImage image(JsonObject pair) {
+    PixelImage image(JsonObject pair) {
         Path manifestDir = repository().resolve(json.get("manifest").getAsString()).getParent();
         Path file = manifestDir.resolve(pair.get("image").getAsString());
         try {
-            ImageLoader.Decoded decoded = new ImageLoader(new Configuration(), 1 << 24, 1 << 26)
-                    .read(pair.get("pair_id").getAsString(), file.toUri().toString());
-            PixelImage rgb = ExifOrientation.apply(PilRgb.convert(decoded.decoded()), decoded.orientation());
-            BufferedImage out = new BufferedImage(rgb.width(), rgb.height(), BufferedImage.TYPE_INT_RGB);
-            for (int y = 0; y < rgb.height(); y++) {
-                for (int x = 0; x < rgb.width(); x++) {
-                    out.setRGB(x, y, rgb.get(x, y, 0) << 16 | rgb.get(x, y, 1) << 8 | rgb.get(x, y, 2));
-                }
-            }
-            return out;
+            return new ImageLoader(new Configuration(), ImageLoader.DEFAULT_MAX_BYTES, ImageLoader.DEFAULT_MAX_PIXELS)
+                    .load(pair.get("pair_id").getAsString(), file.toUri().toString());
         } catch (Exception e) {
             throw new IllegalStateException("cannot load " + file + ": " + e.getMessage(), e);
         }
