@@ -92,3 +92,33 @@ def image_only_processors():
     attributes = ProcessorMixin.get_attributes.__func__
     ProcessorMixin.get_attributes = classmethod(lambda cls: [a for a in attributes(cls) if a != "video_processor"])
     ProcessorMixin._image_only = True
+    _idefics3_processors()
+
+
+def _idefics3_processors():
+    """Idefics3's and SmolVLM's PIL image processors work without torchvision, but transformers' package-level
+    names for them are placeholders that ask for it, so AutoImageProcessor cannot find them: the names are pointed
+    at the classes in their modules. SmolVLMProcessor imports num2words (absent here) for its video prompts and
+    reads its video processor's frame settings in apply_chat_template; images use neither, so it is built without
+    a video processor and gets a stand-in with no frame settings, and num2words a stand-in that fails if a video prompt ever calls it."""
+    import importlib
+    import types
+    from transformers import SmolVLMProcessor
+    for family, name in (("idefics3", "Idefics3ImageProcessorPil"), ("smolvlm", "SmolVLMImageProcessorPil")):
+        module = importlib.import_module("transformers.models.%s.image_processing_pil_%s" % (family, family))
+        setattr(importlib.import_module("transformers.models." + family), name, getattr(module, name))
+    processing_smolvlm = importlib.import_module("transformers.models.smolvlm.processing_smolvlm")
+
+    def no_num2words(n):
+        raise RuntimeError("reference harness: num2words is not installed (SmolVLM video prompts need it)")
+    if processing_smolvlm.num2words is None:
+        processing_smolvlm.num2words = no_num2words
+    SmolVLMProcessor.video_processor = types.SimpleNamespace(num_frames=None, fps=None)
+    init = SmolVLMProcessor.__init__
+
+    # from_pretrained passes the keys named in __init__'s code (co_varnames): the same names as the original's
+    def init_without_video(self, image_processor, tokenizer, video_processor=None, image_seq_len=169,
+                           chat_template=None, **kwargs):
+        init(self, image_processor, tokenizer, video_processor, image_seq_len=image_seq_len,
+             chat_template=chat_template, **kwargs)
+    SmolVLMProcessor.__init__ = init_without_video

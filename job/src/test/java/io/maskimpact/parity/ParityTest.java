@@ -23,6 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>A dump is checked against its checkpoint ({@code models/parity/<name>} or {@code models/<name>})
  * and against the 4.x-layout copy of it, {@code models/parity/<name>-4x}, when there is one: the same
  * weights saved the old way must give the same numbers.
+ *
+ * <p>{@code -Dparity.only=name,name} runs only the named dumps (a focused run while working on one family).
  */
 class ParityTest {
 
@@ -37,9 +39,14 @@ class ParityTest {
         Path models = TinyModels.modelsDir();
         Path dumps = models.getParent().resolve("job/src/test/resources/parity");
         List<Case> cases = new ArrayList<>();
+        String only = System.getProperty("parity.only", "");
+        java.util.Set<String> wanted = only.isBlank() ? null : java.util.Set.of(only.split(","));
         try (Stream<Path> folders = Files.list(dumps)) {
             for (Path dump : folders.filter(d -> Files.isRegularFile(d.resolve("reference.json"))).sorted().toList()) {
                 String name = dump.getFileName().toString();
+                if (wanted != null && !wanted.contains(name)) {
+                    continue;
+                }
                 Path model = Files.isDirectory(models.resolve("parity").resolve(name)) ? models.resolve("parity").resolve(name)
                         : models.resolve(name);
                 cases.add(new Case(name, model, dump));

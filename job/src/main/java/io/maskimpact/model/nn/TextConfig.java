@@ -175,6 +175,16 @@ public record TextConfig(String modelType, int vocabSize, int hiddenSize, int in
         return java.util.Collections.nCopies(layers, FULL);
     }
 
+    /**
+     * @param tie whether lm_head reuses embed_tokens
+     * @return this config with that decision (composite models whose outer config decides it: Idefics3, Gemma 3)
+     */
+    public TextConfig withTiedEmbeddings(boolean tie) {
+        return new TextConfig(modelType, vocabSize, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads, headDim,
+                normEps, normOffsetFromOne, qkvBias, outputBias, mlpBias, qkNorm, sandwichNorms, attentionScale, hiddenAct,
+                embedScale, layerTypes, slidingWindow, rope, maxPositions, tie);
+    }
+
     /** @return the sizes the analysis needs */
     public DecoderShape shape() {
         return new DecoderShape(numLayers, numHeads, numKvHeads, headDim, hiddenSize, maxPositions);

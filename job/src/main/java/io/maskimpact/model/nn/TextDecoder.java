@@ -1,6 +1,8 @@
 package io.maskimpact.model.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import io.maskimpact.model.Decoder;
 import io.maskimpact.model.DecoderSession;
@@ -128,6 +130,38 @@ public final class TextDecoder implements Decoder {
         NDArray before = embed(java.util.Arrays.copyOfRange(ids, 0, placeholder), manager);
         NDArray after = embed(java.util.Arrays.copyOfRange(ids, placeholder + 1, ids.length), manager);
         return before.concat(features, 0).concat(after, 0);
+    }
+
+    /**
+     * A prompt's input embeddings with image features at its expanded image tokens, in order, as
+     * transformers' {@code masked_scatter} puts them (the features are not scaled).
+     *
+     * @param ids the prompt's ids, image tokens expanded
+     * @param isFeature per position, whether it takes the next feature row
+     * @param features the features, (N, d), N = the number of such positions
+     * @param manager owner of the result
+     * @return (T, d)
+     */
+    public NDArray embedWithFeatures(int[] ids, boolean[] isFeature, NDArray features, NDManager manager) {
+        List<NDArray> parts = new ArrayList<>();
+        int used = 0;
+        for (int from = 0; from < ids.length; ) {
+            int to = from;
+            while (to < ids.length && isFeature[to] == isFeature[from]) {
+                to++;
+            }
+            if (isFeature[from]) {
+                parts.add(features.get(used + ":" + (used + to - from)));
+                used += to - from;
+            } else {
+                parts.add(embed(java.util.Arrays.copyOfRange(ids, from, to), manager));
+            }
+            from = to;
+        }
+        if (used != features.getShape().get(0)) {
+            throw new IllegalArgumentException(used + " image positions for " + features.getShape().get(0) + " features");
+        }
+        return NDArrays.concat(new NDList(parts));
     }
 
     List<DecoderLayer> layers() {

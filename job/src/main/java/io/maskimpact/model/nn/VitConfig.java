@@ -5,10 +5,12 @@ import io.maskimpact.model.ModelLoadException;
 
 
 /**
- * A ViT vision tower's hyperparameters from a {@code vision_config}
- * ({@code clip_vision_model} or {@code siglip_vision_model}).
+ * A ViT vision tower's hyperparameters from a {@code vision_config}: {@code clip_vision_model},
+ * {@code siglip_vision_model}, or Idefics3's and SmolVLM's SigLIP ({@code idefics3_vision},
+ * {@code smolvlm_vision}: the same tower, whose learned positions are a plain raster over a full
+ * tile).
  *
- * @param modelType clip_vision_model or siglip_vision_model
+ * @param modelType one of {@link #TYPES}
  * @param hiddenSize width (C)
  * @param intermediateSize MLP width
  * @param numLayers encoder layers
@@ -22,15 +24,19 @@ import io.maskimpact.model.ModelLoadException;
 public record VitConfig(String modelType, int hiddenSize, int intermediateSize, int numLayers, int numHeads,
                            int imageSize, int patchSize, int numChannels, String hiddenAct, float layerNormEps) {
 
+    /** Vision model types this build runs. */
+    public static final java.util.List<String> TYPES = java.util.List.of("clip_vision_model", "siglip_vision_model",
+            "idefics3_vision", "smolvlm_vision");
+
     /**
      * @param vision the vision_config object
      * @return the config
      */
     public static VitConfig from(HfConfig vision) throws ModelLoadException {
         String type = vision.optString("model_type").orElse("clip_vision_model");
-        if (!type.equals("clip_vision_model") && !type.equals("siglip_vision_model")) {
+        if (!TYPES.contains(type)) {
             throw new ModelLoadException("Cannot load model: vision model_type '" + type + "' in " + vision
-                    + " is not supported (supported: clip_vision_model, siglip_vision_model)");
+                    + " is not supported (supported: " + String.join(", ", TYPES) + ")");
         }
         boolean clip = type.equals("clip_vision_model");
         String act = vision.optString("hidden_act").orElse(clip ? "quick_gelu" : "gelu_pytorch_tanh");

@@ -24,12 +24,13 @@ public final class VitEncoder {
     private final NDArray positions;       // (N, C)
     private final Norm preNorm;            // CLIP's pre_layrnorm, or null (SigLIP has none)
     private final List<Layer> layers;
+    private final Norm postNorm;           // post_layernorm when the output is last_hidden_state, or null
 
     private record Layer(Norm norm1, Linear q, Linear k, Linear v, Linear out, Norm norm2, Mlp mlp) {
     }
 
     private VitEncoder(VitConfig config, NDArray patchWeight, NDArray patchBias, NDArray classEmbedding,
-                        NDArray positions, Norm preNorm, List<Layer> layers) {
+                        NDArray positions, Norm preNorm, List<Layer> layers, Norm postNorm) {
         this.config = config;
         this.patchWeight = patchWeight;
         this.patchBias = patchBias;
@@ -37,6 +38,25 @@ public final class VitEncoder {
         this.positions = positions;
         this.preNorm = preNorm;
         this.layers = layers;
+        this.postNorm = postNorm;
+    }
+
+    /**
+     * Loads the whole tower as its {@code last_hidden_state} is computed (Idefics3, SmolVLM, Gemma 3):
+     * every encoder layer, then {@code post_layernorm}.
+     *
+     * @param store the checkpoint
+     * @param prefix the tower's prefix, e.g. {@code model.vision_model.}
+     * @param config hyperparameters
+     * @param manager the model's manager
+     * @return the tower
+     */
+    public static VitEncoder loadLastHiddenState(WeightStore store, String prefix, VitConfig config, NDManager manager)
+            throws ModelLoadException {
+        VitEncoder hidden = load(store, prefix, config, config.numLayers(), manager);
+        Norm post = Norm.layer(store, manager, prefix + "post_layernorm", config.hiddenSize(), config.layerNormEps());
+        return new VitEncoder(config, hidden.patchWeight, hidden.patchBias, hidden.classEmbedding, hidden.positions,
+                hidden.preNorm, hidden.layers, post);
     }
 
     /**
@@ -75,7 +95,7 @@ public final class VitEncoder {
                             Linear.load(store, manager, q + "mlp.fc2", f, c, true),
                             Activations.of(config.hiddenAct(), "vision_config hidden_act"))));
         }
-        return new VitEncoder(config, patchWeight, patchBias, cls, positions, preNorm, layers);
+        return new VitEncoder(config, patchWeight, patchBias, cls, positions, preNorm, layers, null);
     }
 
     /** @return the hyperparameters */
@@ -85,7 +105,7 @@ public final class VitEncoder {
 
     /**
      * Runs the embeddings and every loaded encoder layer: transformers' {@code hidden_states[k]}
-     * with k = the number of loaded layers.
+     * with k = the number of loaded layers, or {@code last_hidden_state} ({@link #loadLastHiddenState}).
      *
      * @param pixels preprocessed pixels, (1, 3, H, W), owned by the caller's manager
      * @return hidden states, (N, C), on the pixels' manager
@@ -108,7 +128,7 @@ public final class VitEncoder {
             x = x.add(attention(w.norm1().apply(x), w));
             x = x.add(w.mlp().apply(w.norm2().apply(x)));
         }
-        return x;
+        return postNorm == null ? x : postNorm.apply(x);
     }
 
     /** Bidirectional self-attention over the image's tokens, through the shared attention function. */
