@@ -7,7 +7,7 @@ from collections import namedtuple
 import torch
 
 from . import common, dump
-from .families import idefics3, llava, qwen
+from .families import gemma3, idefics3, llava, qwen
 
 # root: "parity" (models/parity/) or "models" (models/); build(out_dir, folder_of) writes the folder, where
 # folder_of(name) is another checkpoint's folder in the same output tree; manifest: the dump's manifest under
@@ -36,6 +36,10 @@ CHECKPOINTS = [
                                                     max_shard_size=150_000), "pairs.jsonl", None),
     Checkpoint("smolvlm", "parity", lambda out, folder_of: idefics3.smolvlm(out, seed=41), "pairs.jsonl", None),
     Checkpoint("idefics3", "parity", lambda out, folder_of: idefics3.idefics3(out, seed=42), "pairs.jsonl", None),
+    Checkpoint("gemma3", "parity", lambda out, folder_of: gemma3.gemma3(out, seed=51), "pairs.jsonl", None),
+    Checkpoint("gemma3-bf16", "parity",
+               lambda out, folder_of: gemma3.gemma3(out, seed=52, dtype=torch.bfloat16, pan_and_scan=True,
+                                                    max_shard_size=150_000), "pairs.jsonl", None),
     # trained (vlmref.train), not built: its weights come from `harness.py train`
     Checkpoint("tiny-llava", "models", None, "toy.jsonl", None),
     Checkpoint("tiny-llava-qwen2-siglip", "models", lambda out, folder_of: llava.tiny_qwen2_siglip(out, seed=11),

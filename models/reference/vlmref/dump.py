@@ -170,9 +170,9 @@ def eos_ids(model):
     return set(eos if isinstance(eos, list) else [eos])
 
 
-# Processor outputs with one entry per token (Qwen-VL's modality of each token, 0 = text), extended with zeros for
-# the generated tokens, which are text.
-PER_TOKEN_TYPES = ("mm_token_type_ids",)
+# Processor outputs with one entry per token (Qwen-VL's modality of each token, Gemma 3's token_type_ids; 0 = text),
+# extended with zeros for the generated tokens, which are text.
+PER_TOKEN_TYPES = ("mm_token_type_ids", "token_type_ids")
 
 
 def with_ids(inputs, ids):

@@ -11,7 +11,7 @@ the transformers tokenizer class each family uses (so that `save_pretrained` wri
 import json
 
 from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
-from transformers import LlamaTokenizer, PreTrainedTokenizerFast, Qwen2Tokenizer
+from transformers import GemmaTokenizer, LlamaTokenizer, PreTrainedTokenizerFast, Qwen2Tokenizer
 from transformers.models.qwen2.tokenization_qwen2 import PRETOKENIZE_REGEX
 
 IMAGE_TOKEN = "<image>"
@@ -119,3 +119,24 @@ def toy_tokenizer():
     return PreTrainedTokenizerFast(tokenizer_object=wl, bos_token="<s>", eos_token="</s>", pad_token="<pad>",
                                    unk_token="<unk>", extra_special_tokens={"image_token": IMAGE_TOKEN},
                                    padding_side="left")
+
+
+GEMMA_SPECIALS = ["<pad>", "<eos>", "<bos>", "<unk>", "<mask>"]
+
+
+def gemma_tokenizer(vocab_size, specials, extra_special_tokens, repeat=20):
+    """A GemmaTokenizer over a BPE trained on CORPUS_LINES as Gemma's pipeline splits text (spaces replaced by "▁",
+    split after each), byte fallback over <0x00>..<0xFF>: ids 0..4 = <pad> <eos> <bos> <unk> <mask> as in Gemma,
+    then the byte tokens, the alphabet and merges; `specials` follow the vocabulary (special tokens), named in
+    `extra_special_tokens` as the released tokenizer names them (boi_token, eoi_token, image_token)."""
+    bpe = Tokenizer(models.BPE(unk_token="<unk>", byte_fallback=True, fuse_unk=True))
+    bpe.normalizer = normalizers.Replace(" ", "▁")
+    bpe.pre_tokenizer = pre_tokenizers.Split(pattern="▁", behavior="merged_with_previous", invert=False)
+    bpe.train_from_iterator(CORPUS_LINES * repeat, trainers.BpeTrainer(
+        vocab_size=vocab_size, special_tokens=GEMMA_SPECIALS + ["<0x%02X>" % b for b in range(256)],
+        show_progress=False, min_frequency=2))
+    vocab, merges = _bpe_vocab_and_merges(bpe)
+    added = _append(vocab, list(specials))
+    tok = GemmaTokenizer(vocab=vocab, merges=merges, extra_special_tokens=extra_special_tokens)
+    tok.add_tokens(added, special_tokens=True)
+    return tok

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.engine.StandardCapabilities;
 import ai.djl.ndarray.NDManager;
+import io.maskimpact.family.gemma3.Gemma3;
 import io.maskimpact.family.idefics3.Idefics3;
 import io.maskimpact.family.llava.Llava;
 import io.maskimpact.family.qwen2vl.QwenVl;
@@ -33,6 +34,7 @@ public final class Families {
     }
 
     private static final Map<String, Loader> FAMILIES = new TreeMap<>(Map.of(
+            "gemma3", withoutOverrides(Gemma3::load),
             "idefics3", Idefics3::load,
             "smolvlm", Idefics3::load,
             "llava", withoutOverrides(Llava::load),

@@ -29,9 +29,9 @@ public final class Llava {
     /**
      * transformers' load-time renames for LLaVA ({@code conversion_mapping.py}: "llava",
      * "LlavaModel", and CLIP's/SigLIP's dropped {@code vision_model} level), mapping every stored
-     * layout to the module names of transformers 5.
+     * layout to the module names of transformers 5. transformers applies the same ones to Gemma 3.
      */
-    static final List<Renaming> RENAMINGS = List.of(
+    public static final List<Renaming> RENAMINGS = List.of(
             Renaming.of("^language_model\\.lm_head\\.", "lm_head."),
             Renaming.of("^language_model\\.model\\.", "model.language_model."),
             Renaming.of("^language_model\\.", "model.language_model."),

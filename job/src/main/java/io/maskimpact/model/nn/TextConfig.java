@@ -52,7 +52,7 @@ public record TextConfig(String modelType, int vocabSize, int hiddenSize, int in
     public static final String SLIDING = "sliding_attention";
     /** Text model types this build runs. */
     public static final List<String> SUPPORTED = List.of("llama", "qwen2", "qwen2_vl_text", "qwen2_5_vl_text",
-            "qwen3_vl_text");
+            "qwen3_vl_text", "gemma3_text");
 
     /**
      * @param text the text_config object
@@ -134,6 +134,30 @@ public record TextConfig(String modelType, int vocabSize, int hiddenSize, int in
                         (float) Math.pow(qwen3HeadDim, -0.5), act, 1f, fullAttentionOnly(text, layers), 0,
                         Map.of(FULL, rope), text.intValue("max_position_embeddings", 128000), outerTie);
             }
+            case "gemma3_text" -> {
+                if (text.boolValue("use_bidirectional_attention", false)) {
+                    throw new ModelLoadException("Cannot load model: use_bidirectional_attention = true in " + text
+                            + " is not supported (supported: false)");
+                }
+                String gemmaAct = text.optString("hidden_activation").orElse("gelu_pytorch_tanh");
+                Activations.of(gemmaAct, text + "#hidden_activation");
+                int gemmaHeadDim = text.intValue("head_dim", 256);
+                boolean bias = text.boolValue("attention_bias", false);
+                List<String> types = gemmaLayerTypes(text, layers);
+                int window = 0;
+                if (types.contains(SLIDING)) {
+                    if (!text.has("sliding_window") && text.json().has("sliding_window")) {
+                        throw new ModelLoadException("Cannot load model: sliding_window is null in " + text
+                                + " but layer_types has sliding layers");
+                    }
+                    window = text.intValue("sliding_window", 4096);
+                }
+                yield new TextConfig(type, text.intValue("vocab_size"), hidden, text.intValue("intermediate_size"), layers,
+                        heads, kvHeads, gemmaHeadDim, eps, true, bias, bias, false, true, true,
+                        (float) Math.pow(text.doubleValue("query_pre_attn_scalar", 256), -0.5), gemmaAct,
+                        (float) Math.sqrt(hidden), types, window, gemmaRope(text),
+                        text.intValue("max_position_embeddings", 131072), tie);
+            }
             default -> throw new ModelLoadException("Cannot load model: text model_type '" + type + "' in " + text
                     + " is not supported (supported: " + String.join(", ", SUPPORTED) + ")");
         };
@@ -154,6 +178,42 @@ public record TextConfig(String modelType, int vocabSize, int hiddenSize, int in
                         + " is not supported (this build computes the model without it; remove it only if the model was trained without it)");
             }
         }
+    }
+
+    /**
+     * Gemma 3's layer types: {@code layer_types}, or every {@code sliding_window_pattern}-th layer
+     * (default 6) global and the others sliding, as {@code Gemma3TextConfig} derives them.
+     */
+    private static List<String> gemmaLayerTypes(HfConfig text, int layers) throws ModelLoadException {
+        if (text.has("layer_types")) {
+            List<String> types = Arrays.asList(text.strings("layer_types"));
+            if (types.size() != layers || types.stream().anyMatch(t -> !t.equals(FULL) && !t.equals(SLIDING))) {
+                throw new ModelLoadException("Cannot load model: layer_types " + types + " in " + text
+                        + " must name " + layers + " layers, each " + FULL + " or " + SLIDING);
+            }
+            return List.copyOf(types);
+        }
+        int pattern = text.intValue("sliding_window_pattern", 6);
+        List<String> types = new java.util.ArrayList<>(layers);
+        for (int i = 0; i < layers; i++) {
+            types.add((i + 1) % pattern != 0 ? SLIDING : FULL);
+        }
+        return List.copyOf(types);
+    }
+
+    /**
+     * Gemma 3's rotary settings per layer type: {@code rope_parameters} keyed by layer type
+     * (transformers 5), or {@code rope_theta} and {@code rope_scaling} for the global layers and
+     * {@code rope_local_base_freq} for the sliding ones (transformers 4 and the released configs);
+     * the class defaults are 1e6 global and 1e4 local.
+     */
+    private static Map<String, RopeParameters> gemmaRope(HfConfig text) throws ModelLoadException {
+        if (text.has("rope_parameters")) {
+            return Map.of(FULL, RopeParameters.readForLayerType(text, FULL, 1e6),
+                    SLIDING, RopeParameters.readForLayerType(text, SLIDING, 1e4));
+        }
+        RopeParameters local = new RopeParameters("default", text.doubleValue("rope_local_base_freq", 1e4), 1.0, null);
+        return Map.of(FULL, RopeParameters.read(text, 1e6), SLIDING, local);
     }
 
     /**
