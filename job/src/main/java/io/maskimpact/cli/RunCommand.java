@@ -80,6 +80,12 @@ public class RunCommand implements Callable<Integer> {
                     + "tokens to N / 784 (Qwen2/2.5-VL) or N / 1024 (Qwen3-VL). 0 or unset: the model's.")
     String maxPixels;
 
+    @Option(names = "--no-image-splitting",
+            description = "Idefics3 and SmolVLM models: do not split images into tiles; each image is then only the "
+                    + "global image (do_image_splitting=false). Config key: image-splitting=false. Default: the model's "
+                    + "processor config.")
+    boolean noImageSplitting;
+
     @Option(names = "--copy-images", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
             description = "Copy each pair's image into <out>/images/ so that the viewer can show it and the folder "
                     + "is self-contained. Default: true.")
@@ -104,6 +110,7 @@ public class RunCommand implements Callable<Integer> {
         Options.put(cli, JobConf.MAX_IMAGE_PIXELS, maxImagePixels);
         Options.put(cli, JobConf.MIN_PIXELS, minPixels);
         Options.put(cli, JobConf.MAX_PIXELS, maxPixels);
+        Options.put(cli, JobConf.IMAGE_SPLITTING, noImageSplitting ? "false" : null);
         Options.put(cli, JobConf.RUN_ID, runId);
         Options.put(cli, JobConf.COPY_IMAGES, copyImages);
         java.io.PrintWriter err = spec.commandLine().getErr();

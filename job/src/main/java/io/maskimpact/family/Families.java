@@ -52,7 +52,7 @@ public final class Families {
             if (!overrides.equals(ProcessorOverrides.NONE)) {
                 throw new ModelLoadException("Cannot load model: image processor settings from the job (" + overrides
                         + ") do not apply to " + checkpoint.config().optString("model_type").orElse("?") + " models such as "
-                        + checkpoint.dir() + " (remove --min-pixels / --max-pixels)");
+                        + checkpoint.dir() + " (remove --min-pixels / --max-pixels / --no-image-splitting)");
             }
             return loader.load(checkpoint, manager);
         };

@@ -61,13 +61,15 @@ import org.apache.spark.SparkConf;
  * @param maxImagePixels larger images are decoded with subsampling
  * @param minPixels Qwen-VL models: the image processor's lower pixel bound, or 0 for the model's own
  * @param maxPixels Qwen-VL models: the image processor's upper pixel bound, or 0 for the model's own
+ * @param imageSplitting Idefics3 and SmolVLM: whether images are split into tiles, or null for the model's own
  * @param runId the run's id
  * @param copyImages whether each pair's image is copied into {@code <out>/images/} (the viewer shows it from there)
  */
 public record JobConf(String manifest, String model, String out, String master, AnalysisOptions analysis,
                       OutputFormat format, WriteMode mode, int roundDecimals, int zstdLevel, boolean csv,
                       int partitions, int limit, int commitEvery, String device, boolean allowExternalImages,
-                      long maxImagePixels, long minPixels, long maxPixels, String runId, boolean copyImages)
+                      long maxImagePixels, long minPixels, long maxPixels, Boolean imageSplitting, String runId,
+                      boolean copyImages)
         implements Serializable {
 
     /** Prefix of the settings in Spark configuration. */
@@ -95,6 +97,7 @@ public record JobConf(String manifest, String model, String out, String master, 
     public static final String MAX_IMAGE_PIXELS = "max-image-pixels";
     public static final String MIN_PIXELS = "min-pixels";
     public static final String MAX_PIXELS = "max-pixels";
+    public static final String IMAGE_SPLITTING = "image-splitting";
     public static final String RUN_ID = "run-id";
     public static final String COPY_IMAGES = "copy-images";
     /** The job config file; a command-line-only key. */
@@ -103,7 +106,8 @@ public record JobConf(String manifest, String model, String out, String master, 
     /** Every key a config file or {@code spark.maskimpact.*} may set. */
     public static final List<String> KEYS = List.of(MANIFEST, MODEL, OUT, MASTER, MASK_MODE, MAX_NEW_TOKENS,
             VARIANTS, ALGORITHM, MASK_SPECIAL, FORMAT, MODE, ROUND_DECIMALS, ZSTD_LEVEL, CSV, PARTITIONS, LIMIT,
-            COMMIT_EVERY, DEVICE, ALLOW_EXTERNAL_IMAGES, MAX_IMAGE_PIXELS, MIN_PIXELS, MAX_PIXELS, RUN_ID, COPY_IMAGES);
+            COMMIT_EVERY, DEVICE, ALLOW_EXTERNAL_IMAGES, MAX_IMAGE_PIXELS, MIN_PIXELS, MAX_PIXELS, IMAGE_SPLITTING, RUN_ID,
+            COPY_IMAGES);
 
     /** The shipped tiny model, relative to the project's home ({@code -Dmaskimpact.home}, set by submit.sh). */
     public static final String DEFAULT_MODEL_RELATIVE = "models/tiny-llava";
@@ -176,6 +180,7 @@ public record JobConf(String manifest, String model, String out, String master, 
                         v -> (long) intIn(v, 1, Integer.MAX_VALUE)),
                 s.get(MIN_PIXELS, "0", v -> (long) intIn(v, 0, Integer.MAX_VALUE)),
                 s.get(MAX_PIXELS, "0", v -> (long) intIn(v, 0, Integer.MAX_VALUE)),
+                s.get(IMAGE_SPLITTING, null, JobConf::bool),
                 runId != null ? runId : newRunId(),
                 s.get(COPY_IMAGES, "true", JobConf::bool));
         return new Resolved(conf, Collections.unmodifiableMap(spark), Collections.unmodifiableSet(s.explicit));
@@ -202,6 +207,7 @@ public record JobConf(String manifest, String model, String out, String master, 
         pairs.put(FORMAT, new Object[] {format, other.format});
         pairs.put(MIN_PIXELS, new Object[] {minPixels, other.minPixels});
         pairs.put(MAX_PIXELS, new Object[] {maxPixels, other.maxPixels});
+        pairs.put(IMAGE_SPLITTING, new Object[] {String.valueOf(imageSplitting), String.valueOf(other.imageSplitting)});
         return pairs.entrySet().stream().filter(e -> !e.getValue()[0].equals(e.getValue()[1]))
                 .map(Map.Entry::getKey).toList();
     }
@@ -238,6 +244,9 @@ public record JobConf(String manifest, String model, String out, String master, 
         if (maxPixels > 0) {
             m.put(MAX_PIXELS, String.valueOf(maxPixels));
         }
+        if (imageSplitting != null) {
+            m.put(IMAGE_SPLITTING, String.valueOf(imageSplitting));
+        }
         m.put(RUN_ID, runId);
         m.put(COPY_IMAGES, String.valueOf(copyImages));
         return m;
@@ -262,30 +271,33 @@ public record JobConf(String manifest, String model, String out, String master, 
         }
     }
 
-    /** @return the image processor settings that replace the model's ({@code --min-pixels}, {@code --max-pixels}) */
+    /**
+     * @return the image processor settings that replace the model's ({@code --min-pixels}, {@code --max-pixels},
+     *     {@code --no-image-splitting})
+     */
     public ProcessorOverrides imageProcessor() {
-        return new ProcessorOverrides(minPixels > 0 ? minPixels : null, maxPixels > 0 ? maxPixels : null, null);
+        return new ProcessorOverrides(minPixels > 0 ? minPixels : null, maxPixels > 0 ? maxPixels : null, imageSplitting);
     }
 
     /** @return a copy with another run id */
     public JobConf withRunId(String id) {
         return new JobConf(manifest, model, out, master, analysis, format, mode, roundDecimals, zstdLevel, csv,
-                partitions, limit, commitEvery, device, allowExternalImages, maxImagePixels, minPixels, maxPixels, id,
-                copyImages);
+                partitions, limit, commitEvery, device, allowExternalImages, maxImagePixels, minPixels, maxPixels,
+                imageSplitting, id, copyImages);
     }
 
     /** @return a copy with another manifest and model */
     public JobConf withInputs(String m, String modelDir) {
         return new JobConf(m, modelDir, out, master, analysis, format, mode, roundDecimals, zstdLevel, csv,
-                partitions, limit, commitEvery, device, allowExternalImages, maxImagePixels, minPixels, maxPixels, runId,
-                copyImages);
+                partitions, limit, commitEvery, device, allowExternalImages, maxImagePixels, minPixels, maxPixels,
+                imageSplitting, runId, copyImages);
     }
 
     /** @return a copy with other analysis options and rounding (used when resuming a run) */
     public JobConf withAnalysis(AnalysisOptions a, int decimals, OutputFormat f) {
         return new JobConf(manifest, model, out, master, a, f, mode, decimals, zstdLevel, csv,
-                partitions, limit, commitEvery, device, allowExternalImages, maxImagePixels, minPixels, maxPixels, runId,
-                copyImages);
+                partitions, limit, commitEvery, device, allowExternalImages, maxImagePixels, minPixels, maxPixels,
+                imageSplitting, runId, copyImages);
     }
 
     private static void readFile(String confFile, Map<String, String> job, Map<String, String> spark)

@@ -38,7 +38,33 @@ class ModelLoadErrorsTest {
         Path dir = copyOfTinyModel();
         TinyModels.editConfig(dir, "\"model_type\": \"llava\"", "\"model_type\": \"mllama\"");
         assertThatThrownBy(() -> Families.load(dir, "cpu"))
-                .isInstanceOf(ModelLoadException.class).hasMessageContaining("model_type 'mllama'").hasMessageContaining("supported: llava");
+                .isInstanceOf(ModelLoadException.class).hasMessageContaining("model_type 'mllama'")
+                .hasMessageContaining("supported: gemma3, idefics3, llava, qwen2_5_vl, qwen2_vl, qwen3_vl, smolvlm");
+    }
+
+    @Test
+    void gemma3SettingsThatChangeTheMathsAndAreNotImplemented() throws IOException {
+        Path bidirectional = TinyModels.copy("parity/gemma3", temp.resolve("gemma3-bidirectional"));
+        TinyModels.editConfig(bidirectional, "\"use_bidirectional_attention\": false", "\"use_bidirectional_attention\": true");
+        assertThatThrownBy(() -> Families.load(bidirectional, "cpu"))
+                .isInstanceOf(ModelLoadException.class).hasMessageContaining("use_bidirectional_attention = true");
+        Path softcap = TinyModels.copy("parity/gemma3", temp.resolve("gemma3-softcap"));
+        TinyModels.editConfig(softcap, "\"attn_logit_softcapping\": null", "\"attn_logit_softcapping\": 50.0");
+        assertThatThrownBy(() -> Families.load(softcap, "cpu"))
+                .isInstanceOf(ModelLoadException.class).hasMessageContaining("'attn_logit_softcapping' = 50.0");
+        Path rope = TinyModels.copy("parity/gemma3", temp.resolve("gemma3-rope"));
+        TinyModels.editConfig(rope, "\"rope_type\": \"linear\"", "\"rope_type\": \"yarn\"");
+        assertThatThrownBy(() -> Families.load(rope, "cpu"))
+                .isInstanceOf(ModelLoadException.class).hasMessageContaining("rope type 'yarn'");
+    }
+
+    @Test
+    void idefics3TokensPerTileMustMatchTheProcessor() throws IOException {
+        Path dir = TinyModels.copy("parity/smolvlm", temp.resolve("smolvlm"));
+        String processor = Files.readString(dir.resolve("processor_config.json"));
+        Files.writeString(dir.resolve("processor_config.json"), processor.replace("\"image_seq_len\": 9", "\"image_seq_len\": 169"));
+        assertThatThrownBy(() -> Families.load(dir, "cpu"))
+                .isInstanceOf(ModelLoadException.class).hasMessageContaining("image_seq_len 169").hasMessageContaining("9 tokens per tile");
     }
 
     @Test

@@ -31,6 +31,8 @@ public final class TinyModels {
     public static final List<String> ALL = List.of(LLAVA, QWEN2_SIGLIP);
     /** The Qwen-VL parity checkpoints (random weights written by transformers): Qwen2-VL, Qwen2.5-VL, Qwen3-VL. */
     public static final List<String> QWEN_VL = List.of("parity/qwen2-vl", "parity/qwen2.5-vl", "parity/qwen3-vl");
+    /** Idefics3 (tiles off), SmolVLM (tiles on) and Gemma 3 (sliding windows, bidirectional image attention). */
+    public static final List<String> TILES = List.of("parity/idefics3", "parity/smolvlm", "parity/gemma3");
 
     private static final Map<String, Vlm> LOADED = new ConcurrentHashMap<>();
 
@@ -103,6 +105,18 @@ public final class TinyModels {
     public static PairRequest toyRequest(long seed, int index, int maxNewTokens, MaskMode mode) {
         ToyData.Sample sample = ToyData.sample(seed, index);
         return new PairRequest(sample.pairId(), decodePng(sample.png()), sample.question(), maxNewTokens, mode);
+    }
+
+    /**
+     * @param file an image of the parity pairs ({@code models/reference/pairs/})
+     * @return it decoded and converted to RGB
+     */
+    public static PixelImage parityImage(String file) {
+        try {
+            return decodePng(Files.readAllBytes(modelsDir().resolve("reference/pairs").resolve(file)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** @return the decoded image */

@@ -199,7 +199,7 @@ class BadInputCliTest extends SparkTestBase {
         TinyModels.editConfig(otherFamily, "\"model_type\": \"llava\"", "\"model_type\": \"mllama\"");
         assertThat(assertStopsBeforeAnySparkJob(manifest, otherFamily)).startsWith("Cannot load model: ")
                 .contains("model_type 'mllama' in " + otherFamily.resolve("config.json"))
-                .contains("(supported: llava, qwen2_5_vl, qwen2_vl, qwen3_vl)");
+                .contains("(supported: gemma3, idefics3, llava, qwen2_5_vl, qwen2_vl, qwen3_vl, smolvlm)");
     }
 
     @Test

@@ -108,6 +108,21 @@ class JobConfTest {
     }
 
     @Test
+    void imageSplittingGoesToTheImageProcessorAndChangesRows() throws Exception {
+        JobConf model = JobConf.resolve(Map.of(), new SparkConf(false)).conf();
+        assertThat(model.imageSplitting()).as("the model's own setting by default").isNull();
+        assertThat(model.imageProcessor().imageSplitting()).isNull();
+        Path file = tmp.resolve("tiles.properties");
+        Files.writeString(file, "image-splitting = false\n");
+        JobConf off = JobConf.resolve(Map.of(JobConf.CONF, file.toString()), new SparkConf(false)).conf();
+        assertThat(off.imageProcessor().imageSplitting()).isFalse();
+        assertThat(JobConf.resolve(off.toSettings(), null).conf()).as("round trip").isEqualTo(off);
+        assertThat(off.analysisDifferences(model)).containsExactly(JobConf.IMAGE_SPLITTING);
+        assertThatThrownBy(() -> JobConf.resolve(Map.of(JobConf.IMAGE_SPLITTING, "sometimes"), new SparkConf(false)))
+                .hasMessageStartingWith("Invalid value for --image-splitting");
+    }
+
+    @Test
     void analysisDifferencesListTheSettingsThatChangeRows() throws Exception {
         JobConf a = JobConf.resolve(Map.of(JobConf.MASK_MODE, "text"), new SparkConf(false)).conf();
         JobConf b = JobConf.resolve(Map.of(JobConf.MASK_MODE, "vision", JobConf.ZSTD_LEVEL, "5"), new SparkConf(false)).conf();
