@@ -18,7 +18,8 @@ from transformers import Gemma3Config, Gemma3ForConditionalGeneration, Gemma3Pro
 from transformers.models.gemma3.image_processing_pil_gemma3 import Gemma3ImageProcessorPil
 
 from .. import common, tokenizers_offline as toks
-from .llava import init_test_weights, read_template, save
+from .llava import read_template, save
+from .qwen import build
 
 SPECIALS = ["<start_of_turn>", "<end_of_turn>", "<start_of_image>", "<end_of_image>", "<image_soft_token>"]
 # Vision: 32-pixel images, 8x8 patches of 4, pooled 2x2 into 4x4 = 16 image tokens (4B: 896 pixels, 64x64 patches
@@ -58,9 +59,7 @@ def gemma3(out_dir, seed, dtype=torch.float32, pan_and_scan=False, max_shard_siz
     common.image_only_processors()
     tok = tokenizer()
     cfg = config(tok, ["sliding_attention", "full_attention", "sliding_attention", "sliding_attention"], 12)
-    common.seed_everything(seed)
-    model = Gemma3ForConditionalGeneration(cfg).eval()
-    init_test_weights(model, seed)
+    model = build(Gemma3ForConditionalGeneration, cfg, seed)
     scan = dict(do_pan_and_scan=True, pan_and_scan_min_crop_size=8, pan_and_scan_max_num_crops=2,
                 pan_and_scan_min_ratio_to_activate=1.2) if pan_and_scan else {}
     image_processor = Gemma3ImageProcessorPil(size={"height": IMAGE, "width": IMAGE}, resample=2,

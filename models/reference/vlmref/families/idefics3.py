@@ -17,7 +17,8 @@ from transformers.models.idefics3.image_processing_pil_idefics3 import Idefics3I
 from transformers.models.smolvlm.image_processing_pil_smolvlm import SmolVLMImageProcessorPil
 
 from .. import common, tokenizers_offline as toks
-from .llava import init_test_weights, read_template, save
+from .llava import read_template, save
+from .qwen import build
 
 ROW_COL = ["<row_%d_col_%d>" % (r, c) for r in range(1, 7) for c in range(1, 7)]
 SPECIALS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", "<|begin_of_text|>", "<end_of_utterance>",
@@ -53,40 +54,33 @@ def vision_config():
                 image_size=TILE, patch_size=PATCH)
 
 
-def image_processor(processor_class, split):
-    return processor_class(do_resize=True, size={"longest_edge": MAX_TILES * TILE},
-                           max_image_size={"longest_edge": TILE}, do_image_splitting=split, resample=1,
-                           image_mean=[0.5] * 3, image_std=[0.5] * 3)
-
-
-def build(model_class, config, seed):
-    common.seed_everything(seed)
-    model = model_class(config).eval()
-    init_test_weights(model, seed)
-    return model
-
-
-def smolvlm(out_dir, seed, dtype=torch.float32):
-    """SmolVLM with image splitting, F32, untied (released SmolVLM-256M: 512-pixel tiles, 64 tokens each)."""
+def write(out_dir, seed, family, split, tied, dtype, max_shard_size=None):
+    """One checkpoint of the family: its config and model class, its PIL image processor (splitting on or off),
+    processor and released chat template. family is (config, model, image processor, processor classes, template)."""
+    config_class, model_class, image_processor_class, processor_class, template = family
     common.image_only_processors()
     tok = tokenizer()
-    config = SmolVLMConfig(text_config=text_config(tok), vision_config=vision_config(), scale_factor=SCALE,
-                           image_token_id=tok.convert_tokens_to_ids("<image>"), tie_word_embeddings=False,
-                           pad_token_id=tok.convert_tokens_to_ids("<|endoftext|>"))
-    model = build(SmolVLMForConditionalGeneration, config, seed)
-    proc = SmolVLMProcessor(image_processor=image_processor(SmolVLMImageProcessorPil, True), tokenizer=tok,
-                            video_processor=None, image_seq_len=IMAGE_SEQ_LEN, chat_template=read_template("smolvlm"))
-    return save(model, proc, out_dir, dtype)
+    config = config_class(text_config=text_config(tok), vision_config=vision_config(), scale_factor=SCALE,
+                          image_token_id=tok.convert_tokens_to_ids("<image>"), tie_word_embeddings=tied,
+                          pad_token_id=tok.convert_tokens_to_ids("<|endoftext|>"))
+    model = build(model_class, config, seed)
+    image_processor = image_processor_class(do_resize=True, size={"longest_edge": MAX_TILES * TILE},
+                                            max_image_size={"longest_edge": TILE}, do_image_splitting=split,
+                                            resample=1, image_mean=[0.5] * 3, image_std=[0.5] * 3)
+    proc = processor_class(image_processor=image_processor, tokenizer=tok, image_seq_len=IMAGE_SEQ_LEN,
+                           chat_template=read_template(template))
+    return save(model, proc, out_dir, dtype, max_shard_size)
+
+
+SMOLVLM = (SmolVLMConfig, SmolVLMForConditionalGeneration, SmolVLMImageProcessorPil, SmolVLMProcessor, "smolvlm")
+IDEFICS3 = (Idefics3Config, Idefics3ForConditionalGeneration, Idefics3ImageProcessorPil, Idefics3Processor, "idefics3")
+
+
+def smolvlm(out_dir, seed):
+    """SmolVLM with image splitting, F32, untied (released SmolVLM-256M: 512-pixel tiles, 64 tokens each)."""
+    return write(out_dir, seed, SMOLVLM, split=True, tied=False, dtype=torch.float32)
 
 
 def idefics3(out_dir, seed):
     """Idefics3 without image splitting (only the global image), BF16 in shards, tied embeddings."""
-    common.image_only_processors()
-    tok = tokenizer()
-    config = Idefics3Config(text_config=text_config(tok), vision_config=vision_config(), scale_factor=SCALE,
-                            image_token_id=tok.convert_tokens_to_ids("<image>"), tie_word_embeddings=True,
-                            pad_token_id=tok.convert_tokens_to_ids("<|endoftext|>"))
-    model = build(Idefics3ForConditionalGeneration, config, seed)
-    proc = Idefics3Processor(image_processor=image_processor(Idefics3ImageProcessorPil, False), tokenizer=tok,
-                             image_seq_len=IMAGE_SEQ_LEN, chat_template=read_template("idefics3"))
-    return save(model, proc, out_dir, torch.bfloat16, max_shard_size=150_000)
+    return write(out_dir, seed, IDEFICS3, split=False, tied=True, dtype=torch.bfloat16, max_shard_size=150_000)

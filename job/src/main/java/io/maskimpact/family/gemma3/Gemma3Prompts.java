@@ -1,8 +1,6 @@
 package io.maskimpact.family.gemma3;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import io.maskimpact.input.PixelImage;
 import io.maskimpact.model.ImageRegion;
@@ -33,17 +31,19 @@ import java.util.List;
  * both ways, as transformers' {@code token_type_ids} mask makes them.
  *
  * <p>Legend: S prompt tokens, N = t*t image tokens, d model dim.
+ *
+ * @param config the model's config
+ * @param vision the SigLIP tower
+ * @param projector average pool, norm and projection
+ * @param decoder the decoder (its scaled embeddings)
+ * @param tokenizer the tokenizer
+ * @param template the chat template
+ * @param processor the image processor (pan and scan off)
+ * @param bosToken the BOS token's text, or null
+ * @param names the tokenizer's image texts
  */
-final class Gemma3Prompts implements PromptBuilder {
-    private final Gemma3Config config;
-    private final VitEncoder vision;
-    private final Projector projector;
-    private final TextDecoder decoder;
-    private final TextTokenizer tokenizer;
-    private final ChatTemplate template;
-    private final ImagePipeline processor;
-    private final String bosToken;
-    private final ImageTokens names;
+record Gemma3Prompts(Gemma3Config config, VitEncoder vision, Projector projector, TextDecoder decoder, TextTokenizer tokenizer,
+                     ChatTemplate template, ImagePipeline processor, String bosToken, ImageTokens names) implements PromptBuilder {
 
     /**
      * The tokenizer's image texts.
@@ -53,19 +53,6 @@ final class Gemma3Prompts implements PromptBuilder {
      * @param end {@code eoi_token}
      */
     record ImageTokens(String begin, String soft, String end) {
-    }
-
-    Gemma3Prompts(Gemma3Config config, VitEncoder vision, Projector projector, TextDecoder decoder, TextTokenizer tokenizer,
-                  ChatTemplate template, ImagePipeline processor, String bosToken, ImageTokens names) {
-        this.config = config;
-        this.vision = vision;
-        this.projector = projector;
-        this.decoder = decoder;
-        this.tokenizer = tokenizer;
-        this.template = template;
-        this.processor = processor;
-        this.bosToken = bosToken;
-        this.names = names;
     }
 
     @Override
@@ -101,7 +88,7 @@ final class Gemma3Prompts implements PromptBuilder {
             throw new PromptException("the prompt holds " + seen + " image tokens, expected " + n
                     + " (the tokenizer must keep each '" + names.soft() + "' as token " + config.imageTokenId() + ")");
         }
-        NDArray features = projector.apply(vision.encode(toArray(region, pair)));                 // (N, d)
+        NDArray features = projector.apply(vision.encode(vision.input(region.values(), region.shape(), pair)));  // (N, d)
         NDArray embeddings = decoder.embedWithFeatures(ids, isImage, features, pair);           // (S, d)
         ImageRegion imageRegion = new ImageRegion(0, ImageRegion.Kind.IMAGE, grid, grid, first, region.box());
         return new PreparedPrompt(tokens, List.of(imageRegion), PositionIds.sequential(tokens.size()), embeddings,
@@ -110,7 +97,8 @@ final class Gemma3Prompts implements PromptBuilder {
 
     @Override
     public NDArray pixelValues(PixelImage image, NDManager manager) throws PromptException {
-        return toArray(region(image), manager);                                                 // (1, 3, H, W)
+        ProcessedRegion region = region(image);
+        return vision.input(region.values(), region.shape(), manager);                          // (1, 3, H, W)
     }
 
     /** The one region the processor makes with pan and scan off. */
@@ -121,15 +109,5 @@ final class Gemma3Prompts implements PromptBuilder {
                     + " takes one (pan and scan is off, as Gemma3Processor calls it)");
         }
         return processed.regions().get(0);
-    }
-
-    private NDArray toArray(ProcessedRegion region, NDManager manager) throws PromptException {
-        int[] s = region.shape();                                                                // (C, H, W)
-        int size = config.vision().imageSize();
-        if (s[1] != size || s[2] != size) {
-            throw new PromptException("the image processor made a " + s[2] + "x" + s[1] + " image; the vision tower takes "
-                    + size + "x" + size + " (the processor's size must equal the tower's image_size)");
-        }
-        return manager.create(region.values()).reshape(1, s[0], s[1], s[2]);
     }
 }

@@ -38,17 +38,20 @@ import java.util.List;
  * order, its N tokens a g x g grid (raster) over the region's box in the original image.
  *
  * <p>Legend: S prompt tokens, R regions, N = g*g tokens per region, d model dim.
+ *
+ * @param config the model's config
+ * @param vision the SigLIP tower, run on each region
+ * @param connector pixel shuffle and projection
+ * @param decoder the decoder (its embeddings)
+ * @param tokenizer the tokenizer
+ * @param template the chat template
+ * @param processor the image processor (tiles and global image)
+ * @param bosToken the BOS token's text, or null
+ * @param names the texts around the image tokens
  */
-final class Idefics3Prompts implements PromptBuilder {
-    private final Idefics3Config config;
-    private final VitEncoder vision;
-    private final Connector connector;
-    private final TextDecoder decoder;
-    private final TextTokenizer tokenizer;
-    private final ChatTemplate template;
-    private final ImagePipeline processor;
-    private final String bosToken;
-    private final ImageTokens names;
+record Idefics3Prompts(Idefics3Config config, VitEncoder vision, Connector connector, TextDecoder decoder,
+                       TextTokenizer tokenizer, ChatTemplate template, ImagePipeline processor, String bosToken,
+                       ImageTokens names) implements PromptBuilder {
 
     /**
      * The texts the processor writes around the image tokens.
@@ -58,20 +61,6 @@ final class Idefics3Prompts implements PromptBuilder {
      * @param global {@code <global-img>}
      */
     record ImageTokens(String image, String fake, String global) {
-    }
-
-    Idefics3Prompts(Idefics3Config config, VitEncoder vision, Connector connector, TextDecoder decoder,
-                    TextTokenizer tokenizer, ChatTemplate template, ImagePipeline processor, String bosToken,
-                    ImageTokens names) {
-        this.config = config;
-        this.vision = vision;
-        this.connector = connector;
-        this.decoder = decoder;
-        this.tokenizer = tokenizer;
-        this.template = template;
-        this.processor = processor;
-        this.bosToken = bosToken;
-        this.names = names;
     }
 
     @Override
@@ -113,7 +102,7 @@ final class Idefics3Prompts implements PromptBuilder {
         }
         List<NDArray> features = new ArrayList<>(parts.size());
         for (ProcessedRegion part : parts) {
-            features.add(connector.apply(vision.encode(toArray(part, pair))));                 // (N, d)
+            features.add(connector.apply(vision.encode(vision.input(part.values(), part.shape(), pair))));  // (N, d)
         }
         NDArray embeddings = decoder.embedWithFeatures(ids, isImage, NDArrays.concat(new NDList(features)), pair);  // (S, d)
         return PreparedPrompt.causal(tokens, regions, embeddings);
@@ -140,19 +129,8 @@ final class Idefics3Prompts implements PromptBuilder {
     public NDArray pixelValues(PixelImage image, NDManager manager) throws PromptException {
         List<NDArray> regions = new ArrayList<>();
         for (ProcessedRegion part : processor.process(image).regions()) {
-            regions.add(toArray(part, manager));
+            regions.add(vision.input(part.values(), part.shape(), manager));
         }
         return NDArrays.concat(new NDList(regions)).expandDims(0);                             // (1, R, 3, H, W)
-    }
-
-    /** One region as the tower takes it, (1, 3, H, W); a region of another size than the tower's fails. */
-    private NDArray toArray(ProcessedRegion region, NDManager manager) throws PromptException {
-        int[] s = region.shape();                                                              // (C, H, W)
-        int size = config.vision().imageSize();
-        if (s[1] != size || s[2] != size) {
-            throw new PromptException("the image processor made a " + s[2] + "x" + s[1] + " region; the vision tower takes "
-                    + size + "x" + size + " (max_image_size must equal the tower's image_size)");
-        }
-        return manager.create(region.values()).reshape(1, s[0], s[1], s[2]);
     }
 }

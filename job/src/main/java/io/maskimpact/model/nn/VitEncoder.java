@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import io.maskimpact.model.ModelLoadException;
+import io.maskimpact.model.PromptException;
 import io.maskimpact.model.hf.WeightStore;
 
 import java.util.ArrayList;
@@ -101,6 +102,25 @@ public final class VitEncoder {
     /** @return the hyperparameters */
     public VitConfig config() {
         return config;
+    }
+
+    /**
+     * The tower's input from one image's pixel values, which must be the tower's {@code image_size}
+     * square (the patch grid and the learned positions are those of that size).
+     *
+     * @param values float32 pixel values, (C, H, W) row-major
+     * @param shape {C, H, W}
+     * @param manager owner of the result
+     * @return (1, C, H, W)
+     * @throws PromptException when the image is of another size
+     */
+    public NDArray input(float[] values, int[] shape, NDManager manager) throws PromptException {
+        int size = config.imageSize();
+        if (shape[1] != size || shape[2] != size) {
+            throw new PromptException("the image processor made a " + shape[2] + "x" + shape[1] + " image; the vision tower takes "
+                    + size + "x" + size + " (the processor's size must equal the tower's image_size)");
+        }
+        return manager.create(values).reshape(1, shape[0], shape[1], shape[2]);
     }
 
     /**
