@@ -95,10 +95,14 @@ public record UserTurn(String text, TextTokenizer.Encoded encoded, int placehold
                 + " remove '" + placeholder + "' from the question)");
     }
 
-    /** Per token, whether its span lies inside the question's last occurrence in the text. */
+    /**
+     * Per token, whether its span lies inside the question's last occurrence in the text (the question as
+     * given, or stripped, as templates that {@code trim} it write it: Gemma 3's).
+     */
     private static boolean[] inQuestion(String text, TextTokenizer.Encoded encoded, String question) {
-        int from = text.lastIndexOf(question);
-        int to = from + question.length();
+        String written = text.contains(question) ? question : question.strip();
+        int from = text.lastIndexOf(written);
+        int to = from + written.length();
         boolean[] inQuestion = new boolean[encoded.ids().length];
         for (int i = 0; i < inQuestion.length; i++) {
             inQuestion[i] = from >= 0 && encoded.starts()[i] >= from && encoded.ends()[i] <= to
