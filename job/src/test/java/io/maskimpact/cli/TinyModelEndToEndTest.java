@@ -158,6 +158,38 @@ class TinyModelEndToEndTest extends SparkTestBase {
     }
 
     @org.junit.jupiter.api.Test
+    void demoRunsTheToyQwen3VlOnItsGridAndAnswersRight() throws Exception {
+        Path models = modelsDir();
+        assumeTrue(models != null && Files.isRegularFile(models.resolve("tiny-qwen3-vl/config.json")),
+                "models/tiny-qwen3-vl is not there");
+        String home = System.getProperty("maskimpact.home");
+        System.setProperty("maskimpact.home", models.getParent().toString());
+        try {
+            Path out = tmp.resolve("demo-qwen");
+            Cli.Result r = Cli.run("demo", "--out", out.toString());
+            assertThat(r.code()).as("demo\n%s", r).isEqualTo(0);
+            Map<String, String> expected = new HashMap<>();
+            for (String line : Files.readAllLines(out.resolve("_input/demo-manifest.jsonl"))) {
+                JsonNode row = new ObjectMapper().readTree(line);
+                expected.put(row.get("pair_id").asText(), row.get("answer").asText());
+            }
+            List<Object[]> pairs = sql("SELECT pair_id, model, grid_rows, grid_cols, answer FROM parquet.`%s/pairs`", out);
+            assertThat(pairs).hasSize(expected.size());
+            for (Object[] p : pairs) {
+                assertThat(p[1]).as("the demo's default model").isEqualTo("tiny-qwen3-vl");
+                assertThat(new Object[] {p[2], p[3]}).as("6x6 merged cells of 32 pixels").containsExactly(6, 6);
+                assertThat(p[4]).as("answer of %s", p[0]).isEqualTo(expected.get((String) p[0]));
+            }
+        } finally {
+            if (home == null) {
+                System.clearProperty("maskimpact.home");
+            } else {
+                System.setProperty("maskimpact.home", home);
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
     void demoRefusesAFolderThatIsNotItsOwn() throws Exception {
         Path out = tmp.resolve("not-the-demos");
         Files.createDirectories(out);
