@@ -83,7 +83,10 @@ class TinyModelEndToEndTest extends SparkTestBase {
         JsonNode vision = config.path("vision_config");
         int layers = text.path("num_hidden_layers").asInt();
         int heads = text.path("num_attention_heads").asInt();
-        int grid = vision.path("image_size").asInt() / vision.path("patch_size").asInt();
+        // LLaVA resizes to its image_size; a Qwen-VL model keeps the 96-pixel toy images (within its pixel bounds)
+        // and merges 2x2 patches
+        int grid = vision.has("image_size") ? vision.path("image_size").asInt() / vision.path("patch_size").asInt()
+                : io.maskimpact.toy.ToyData.SIZE / (vision.path("patch_size").asInt() * vision.path("spatial_merge_size").asInt());
         int variants = 2 + heads + heads + 1; // Full, Attn, Head_h, AttnWeight_Head_h, AttnWeight_Avg
         Map<String, Long> stepsOf = new HashMap<>();
         for (Object[] s : sql("SELECT pair_id, count(*) FROM parquet.`%s/steps` GROUP BY pair_id", out)) {
