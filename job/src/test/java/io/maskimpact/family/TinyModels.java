@@ -29,8 +29,14 @@ public final class TinyModels {
     public static final String QWEN2_SIGLIP = "tiny-llava-qwen2-siglip";
     /** Both families of weight layout. */
     public static final List<String> ALL = List.of(LLAVA, QWEN2_SIGLIP);
-    /** The Qwen-VL parity checkpoints (random weights written by transformers): Qwen2-VL, Qwen2.5-VL, Qwen3-VL. */
-    public static final List<String> QWEN_VL = List.of("parity/qwen2-vl", "parity/qwen2.5-vl", "parity/qwen3-vl");
+    /** The trained Qwen3-VL, the demo's model. */
+    public static final String QWEN3_VL_TOY = "tiny-qwen3-vl";
+    /**
+     * The Qwen-VL checkpoints: the parity ones (random weights written by transformers: Qwen2-VL, Qwen2.5-VL,
+     * Qwen3-VL) and the trained Qwen3-VL.
+     */
+    public static final List<String> QWEN_VL = List.of("parity/qwen2-vl", "parity/qwen2.5-vl", "parity/qwen3-vl",
+            QWEN3_VL_TOY);
 
     private static final Map<String, Vlm> LOADED = new ConcurrentHashMap<>();
 
