@@ -107,7 +107,16 @@ public final class TinyModels {
      * @return the toy pair as a request
      */
     public static PairRequest toyRequest(long seed, int index, int maxNewTokens, MaskMode mode) {
-        ToyData.Sample sample = ToyData.sample(seed, index);
+        return toyRequest(ToyData.sample(seed, index), maxNewTokens, mode);
+    }
+
+    /**
+     * @param sample a toy pair, in any layout
+     * @param maxNewTokens steps
+     * @param mode mask mode
+     * @return the toy pair as a request
+     */
+    public static PairRequest toyRequest(ToyData.Sample sample, int maxNewTokens, MaskMode mode) {
         return new PairRequest(sample.pairId(), decodePng(sample.png()), sample.question(), maxNewTokens, mode);
     }
 
