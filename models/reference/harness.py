@@ -4,12 +4,15 @@
     PY=models/reference/.venv/bin/python
     $PY models/reference/harness.py pairs           # parity images and manifests (models/reference/pairs/)
     $PY models/reference/harness.py build [NAME..]  # tiny checkpoints (models/parity/*, models/*)
-    $PY models/reference/harness.py train           # retrains models/tiny-llava on the toy task (minutes)
+    $PY models/reference/harness.py train [--model tiny-qwen3-vl]
+                                                    # retrains models/tiny-llava (or tiny-qwen3-vl) on the toy task
     $PY models/reference/harness.py dump [NAME..]   # reference dumps (job/src/test/resources/parity/*)
     $PY models/reference/harness.py all             # pairs + build + dump (everything but training)
     $PY models/reference/harness.py check           # regenerates everything in a temp folder and compares
     $PY models/reference/harness.py reference --model DIR --manifest M --out OUT [--pairs N]
                                                     # the dump of any checkpoint (what ./submit.sh parity runs)
+    $PY models/reference/harness.py generate --model DIR --manifest M --out JSON [--threads T --max-pixels N]
+                                                    # transformers' generate timed (./submit.sh bench vs-transformers)
 """
 
 import argparse
@@ -30,10 +33,12 @@ def main():
         if name != "all":
             p.add_argument("names", nargs="*", help="checkpoints (default: all)")
         p.add_argument("--threads", type=int, default=1, help="torch intra-op threads")
-    t = sub.add_parser("train", help="retrain models/tiny-llava")
+    t = sub.add_parser("train", help="retrain a shipped toy model")
+    t.add_argument("--model", default="tiny-llava", choices=["tiny-llava", "tiny-qwen3-vl"])
     t.add_argument("--steps", type=int, default=900)
     t.add_argument("--threads", type=int, default=1)
     t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--work", help="folder for the toy data, kept and reused (default: a temporary one)")
     c = sub.add_parser("check", help="regenerate into a temp folder and compare with the committed files")
     c.add_argument("--with-training", action="store_true", help="also retrain tiny-llava and compare its weights")
     c.add_argument("--threads", type=int, default=1)
@@ -44,6 +49,13 @@ def main():
     r.add_argument("--pairs", type=int, default=4, help="the manifest's first N pairs")
     r.add_argument("--max-new-tokens", type=int, default=3)
     r.add_argument("--threads", type=int, default=1)
+    g = sub.add_parser("generate", help="transformers' greedy generate timed per pair, for ./submit.sh bench vs-transformers")
+    g.add_argument("--model", required=True, help="a Hugging Face model folder")
+    g.add_argument("--manifest", required=True, help="a JSON Lines manifest (pair_id, image, question); pair 1 warms up")
+    g.add_argument("--out", required=True, help="the JSON file to write")
+    g.add_argument("--max-new-tokens", type=int, default=3)
+    g.add_argument("--max-pixels", type=int, help="the image processor's upper pixel bound (Qwen-VL)")
+    g.add_argument("--threads", type=int, default=1)
     args = ap.parse_args()
 
     common.require_versions()
@@ -63,7 +75,8 @@ def main():
         checkpoints.build(everything)
         checkpoints.write_dumps(everything)
     elif args.command == "train":
-        train.run(checkpoints.folder("tiny-llava"), steps=args.steps, seed=args.seed, threads=args.threads)
+        train.run(args.model, checkpoints.folder(args.model), steps=args.steps, seed=args.seed, threads=args.threads,
+                  work_dir=args.work)
     elif args.command == "reference":
         # The first N pairs, with absolute image paths, so the dump's pairs.jsonl stands on its own.
         base = os.path.dirname(os.path.abspath(args.manifest))
@@ -72,6 +85,9 @@ def main():
         trimmed = os.path.join(args.out, "pairs.jsonl")
         common.write_manifest(trimmed, [dict(row, image=os.path.join(base, row["image"])) for row in rows])
         dump.write(args.model, trimmed, args.out, max_new_tokens=args.max_new_tokens)
+    elif args.command == "generate":
+        from vlmref import generate
+        generate.run(args.model, args.manifest, args.out, args.max_new_tokens, args.max_pixels)
     elif args.command == "check":
         sys.exit(check.run(with_training=args.with_training, threads=args.threads))
 

@@ -2,9 +2,10 @@
 compares it with the committed one; prints one line per difference and returns the number of differences.
 
 - pairs (PNG, manifests), checkpoint folders (weights, configs, tokenizer, processor, template): byte for byte.
-  tiny-llava is trained, so without --with-training only its files other than the weights and the report are
-  rebuilt (from an untrained model of the same config); with it, the retrained weights must match byte for byte
-  too, which holds on the machine kind and thread count they were made with (training amplifies rounding).
+  tiny-llava and tiny-qwen3-vl are trained, so without --with-training only their files other than the weights and
+  the report are rebuilt (from an untrained model of the same config); with it, the retrained weights must match
+  byte for byte too, which holds on the machine kind and thread count they were made with (training amplifies
+  rounding).
 - dumps: regenerated from the committed checkpoints (the 4.x copy must reproduce the dump of its 5.x source):
   ids, token lists, strings and shapes exactly; floats within |a - b| <= ATOL * max(1, max|b|) + RTOL * |b|
   per tensor. float32 results of the same transformers code differ between machines only in rounding (summation
@@ -20,7 +21,6 @@ import tempfile
 
 import torch
 from safetensors.torch import load_file
-from transformers import LlavaForConditionalGeneration
 
 from . import checkpoints, common, dump, pairs, train
 from .families import llava
@@ -109,10 +109,12 @@ def compare_dump(report, committed_dir, regenerated_dir, ignore=()):
                         % (float((a - b).abs().max()), i, float(bound.flatten()[i])))
 
 
-def untrained_tiny_llava(out_dir):
-    """tiny-llava's config, generation config, tokenizer, processor and template, from an untrained model."""
-    config, processor = llava.toy_llama_clip()
-    llava.save(LlavaForConditionalGeneration(config), processor, out_dir, torch.float32)
+def untrained(name, out_dir):
+    """A trained toy model's config, generation config, tokenizer, processor and template, from an untrained
+    model."""
+    spec = train.TOY_MODELS[name]
+    config, processor = spec.make()
+    llava.save(spec.model_class(config), processor, out_dir, torch.float32)
 
 
 def run(with_training=False, threads=1):
@@ -128,20 +130,21 @@ def run(with_training=False, threads=1):
         for c in checkpoints.CHECKPOINTS:
             if c.build is not None:
                 compare_trees(report, checkpoints.folder(c.name), checkpoints.folder(c.name, models))
-        tiny = checkpoints.folder("tiny-llava", models)
-        if with_training:
-            train.run(tiny, steps=900, seed=0, threads=threads)
-            compare_trees(report, checkpoints.folder("tiny-llava"), tiny, skip=("training_report.json",))
-            reports = [common.read_json(os.path.join(d, "training_report.json"))
-                       for d in (checkpoints.folder("tiny-llava"), tiny)]
-            for r in reports:
-                for timing in TIMINGS:
-                    r["training"].pop(timing)
-            compare_json(report, "models/tiny-llava/training_report.json", reports[0], reports[1])
-        else:
-            untrained_tiny_llava(tiny)
-            compare_trees(report, checkpoints.folder("tiny-llava"), tiny,
-                          skip=("model.safetensors", "training_report.json"))
+        for name in train.TOY_MODELS:
+            trained = checkpoints.folder(name)
+            tiny = checkpoints.folder(name, models)
+            if with_training:
+                steps = common.read_json(os.path.join(trained, "training_report.json"))["training"]["steps"]
+                train.run(name, tiny, steps=steps, seed=0, threads=threads)
+                compare_trees(report, trained, tiny, skip=("training_report.json",))
+                reports = [common.read_json(os.path.join(d, "training_report.json")) for d in (trained, tiny)]
+                for r in reports:
+                    for timing in TIMINGS:
+                        r["training"].pop(timing)
+                compare_json(report, "models/%s/training_report.json" % name, reports[0], reports[1])
+            else:
+                untrained(name, tiny)
+                compare_trees(report, trained, tiny, skip=("model.safetensors", "training_report.json"))
 
         dumps = os.path.join(root, "dumps")
         for c in checkpoints.CHECKPOINTS:

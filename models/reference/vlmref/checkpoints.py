@@ -42,6 +42,7 @@ CHECKPOINTS = [
                                                     max_shard_size=150_000), "pairs.jsonl", None),
     # trained (vlmref.train), not built: its weights come from `harness.py train`
     Checkpoint("tiny-llava", "models", None, "toy.jsonl", None),
+    Checkpoint("tiny-qwen3-vl", "models", None, "toy-qwen3-vl.jsonl", None),
     Checkpoint("tiny-llava-qwen2-siglip", "models", lambda out, folder_of: llava.tiny_qwen2_siglip(out, seed=11),
                None, None),
     Checkpoint("bench-grid4", "models", lambda out, folder_of: llava.bench(out, seed=12, image_size=64), None, None),

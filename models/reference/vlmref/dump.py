@@ -35,11 +35,12 @@ def variants(num_heads):
             + ["AttnWeight_Head_%d" % h for h in range(num_heads)] + ["AttnWeight_Avg"])
 
 
-def load(checkpoint_dir):
-    """The model in float32 with eager attention (BF16/F16 weights are widened exactly) and its processor.
-    The image processor must be a PIL one: the torchvision path resizes differently and is not the reference."""
+def load(checkpoint_dir, attn_implementation="eager"):
+    """The model in float32 with eager attention (BF16/F16 weights are widened exactly; None: transformers' default
+    attention) and its processor. The image processor must be a PIL one: the torchvision path resizes differently
+    and is not the reference."""
     model = AutoModelForImageTextToText.from_pretrained(checkpoint_dir, dtype=torch.float32,
-                                                        attn_implementation="eager").eval()
+                                                        attn_implementation=attn_implementation).eval()
     common.image_only_processors()
     processor = AutoProcessor.from_pretrained(checkpoint_dir)
     if not type(processor.image_processor).__name__.endswith("Pil"):
@@ -184,7 +185,7 @@ def with_ids(inputs, ids):
     for key in PER_TOKEN_TYPES:
         if key in inputs:
             types = inputs[key]
-            extra = torch.zeros((1, ids.shape[1] - types.shape[1]), dtype=types.dtype)
+            extra = torch.zeros((types.shape[0], ids.shape[1] - types.shape[1]), dtype=types.dtype)
             extended[key] = torch.cat([types, extra], 1)
     return extended
 

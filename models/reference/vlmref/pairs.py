@@ -5,7 +5,9 @@ as manifests in the job's format (pair_id, image relative to the manifest, quest
   than RGB (grey, palette with a transparent index, RGBA with varying alpha), an EXIF orientation, and questions
   with non-ASCII characters, double spaces and characters that mean something to Jinja or JSON.
 - toy.jsonl: tiny-llava, trained on the toy task: three toy images (from the Java ToyData, seed 3, the single
-  source of toy images) and two awkward images asked toy questions.
+  source of toy images) and two awkward images asked toy questions;
+- toy-qwen3-vl.jsonl: tiny-qwen3-vl, the same pairs with the toy images laid out on its grid (32-pixel cells:
+  192x192 images, toy-3-I-192.png).
 """
 
 import os
@@ -16,6 +18,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from . import common, toy
+from .families import qwen
 
 NON_ASCII_QUESTION = "Décris l'image, s'il te plaît : Größe über 中文 🙂"
 
@@ -91,26 +94,33 @@ def write_images(out_dir):
             image.save(path, optimize=False)
 
 
-def write_toy_images(out_dir):
-    """ToyData seed 3, pairs 0..2, copied next to the other images."""
+# toy manifest -> (the toy layout's cell in pixels, the suffix of its image files)
+TOY_MANIFESTS = {"toy.jsonl": (toy.CELL, ""), "toy-qwen3-vl.jsonl": (qwen.TOY_QWEN3_VL_CELL, "-192")}
+
+
+def write_toy_images(out_dir, cell, suffix):
+    """ToyData seed 3, pairs 0..2, laid out on cells of `cell` pixels, copied next to the other images with the
+    suffix before .png; returns the manifest rows with those file names."""
     work = tempfile.mkdtemp(prefix="toydata-")
     try:
-        rows = toy.generate(TOY_SEED, TOY_COUNT, work)
+        rows = toy.generate(TOY_SEED, TOY_COUNT, work, cell=cell)
         for row in rows:
-            shutil.copyfile(os.path.join(work, row["image"]), os.path.join(out_dir, os.path.basename(row["image"])))
+            name = os.path.basename(row["image"]).replace(".png", suffix + ".png")
+            shutil.copyfile(os.path.join(work, row["image"]), os.path.join(out_dir, name))
+            row["image"] = name
         return rows
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
 def write(out_dir=common.PAIRS):
-    """Writes every image and both manifests into out_dir."""
+    """Writes every image and the manifests into out_dir."""
     write_images(out_dir)
-    toy_rows = write_toy_images(out_dir)
     common.write_manifest(os.path.join(out_dir, "pairs.jsonl"),
                           [{"pair_id": p, "image": name, "question": q} for p, name, _, _, q in PAIRS])
-    toy_pairs = [{"pair_id": r["pair_id"], "image": os.path.basename(r["image"]), "question": r["question"]}
-                 for r in toy_rows]
-    toy_pairs += [{"pair_id": p, "image": name, "question": q} for p, name, q in TOY_EXTRA]
-    common.write_manifest(os.path.join(out_dir, "toy.jsonl"), toy_pairs)
+    for manifest, (cell, suffix) in TOY_MANIFESTS.items():
+        toy_pairs = [{"pair_id": r["pair_id"], "image": r["image"], "question": r["question"]}
+                     for r in write_toy_images(out_dir, cell, suffix)]
+        toy_pairs += [{"pair_id": p, "image": name, "question": q} for p, name, q in TOY_EXTRA]
+        common.write_manifest(os.path.join(out_dir, manifest), toy_pairs)
     return out_dir

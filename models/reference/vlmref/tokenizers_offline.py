@@ -68,8 +68,9 @@ def llama_tokenizer(vocab_size, repeat=20):
 LLAVA_QWEN_SPECIALS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", IMAGE_TOKEN]
 
 
-def qwen2_tokenizer(vocab_size, repeat=20, specials=LLAVA_QWEN_SPECIALS, extra_special_tokens=None):
-    """A Qwen2Tokenizer over a byte-level BPE trained on CORPUS_LINES with Qwen2's pre-tokenizer; the special
+def qwen2_tokenizer(vocab_size, repeat=20, specials=LLAVA_QWEN_SPECIALS, extra_special_tokens=None,
+                    corpus=CORPUS_LINES):
+    """A Qwen2Tokenizer over a byte-level BPE trained on `corpus` with Qwen2's pre-tokenizer; the special
     tokens follow the vocabulary in the given order: by default <|endoftext|> <|im_start|> <|im_end|> <image>, as
     in Qwen2 (151643..) and llava-interleave-qwen (<image> 151646, also named the tokenizer's image_token)."""
     if extra_special_tokens is None:
@@ -79,7 +80,7 @@ def qwen2_tokenizer(vocab_size, repeat=20, specials=LLAVA_QWEN_SPECIALS, extra_s
     bpe.pre_tokenizer = pre_tokenizers.Sequence([
         pre_tokenizers.Split(Regex(PRETOKENIZE_REGEX), behavior="isolated", invert=False),
         pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False)])
-    bpe.train_from_iterator(CORPUS_LINES * repeat, trainers.BpeTrainer(
+    bpe.train_from_iterator(corpus * repeat, trainers.BpeTrainer(
         vocab_size=vocab_size, initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False,
         min_frequency=2))
     vocab, merges = _bpe_vocab_and_merges(bpe)
@@ -88,6 +89,13 @@ def qwen2_tokenizer(vocab_size, repeat=20, specials=LLAVA_QWEN_SPECIALS, extra_s
                          unk_token=None, extra_special_tokens=extra_special_tokens)
     tok.add_tokens(added, special_tokens=True)
     return tok
+
+# The toy task's sentences, added to CORPUS_LINES for the toy Qwen-VL tokenizer, so that every word of its questions
+# and answers is one token (as in the WordLevel vocabulary below): all its prompts then have one length, and the
+# colour is one token predicted at one position.
+TOY_CORPUS_LINES = CORPUS_LINES + ["what colour is the %s? it is %s" % (shape, colour)
+                                   for shape in ("circle", "square", "triangle")
+                                   for colour in ("red", "green", "blue", "yellow")] * 10
 
 # ---------------------------------------------------------------------------------------------------------
 # The toy task's WordLevel tokenizer (kept from the first generator: the trained tiny-llava depends on its ids)

@@ -1,10 +1,12 @@
-"""Trains models/tiny-llava on the toy task with transformers' own LlavaForConditionalGeneration and writes it
-with save_pretrained, plus training_report.json (held-out exact answers, masking validity).
+"""Trains the shipped toy models on the toy task with transformers' own classes and writes them with
+save_pretrained, plus training_report.json (held-out exact answers, masking validity): models/tiny-llava
+(LlavaForConditionalGeneration) and models/tiny-qwen3-vl (Qwen3VLForConditionalGeneration, the demo's model).
+The toy images are laid out on each model's grid: its patches (LLaVA) or its merged 2x2 patches (Qwen3-VL).
 
-The shipped model is a plain LLaVA. Training adds auxiliary terms that make the toy model learn quickly on a CPU;
-their probes are thrown away:
-- linear probes on the projected image features (forward hook on multi_modal_projector): each patch's shape
-  (none/circle/square/triangle) and colour (none/4 colours);
+The shipped models are plain transformers models. Training adds auxiliary terms that make a toy model learn
+quickly on a CPU; their probes are thrown away:
+- linear probes on the image features as the decoder receives them (forward hook on LLaVA's multi_modal_projector,
+  Qwen3-VL's vision merger): each cell's shape (none/circle/square/triangle) and colour (none/4 colours);
 - a linear probe on decoder layer 0's output at the colour-predicting position: the asked shape;
 - attention supervision: a hinge on -log of the mean over heads of the eager attention weight that the
   colour-predicting position gives to the target cell's image token, in decoder layers 1 and 2 (no pull once the
@@ -16,23 +18,35 @@ import os
 import shutil
 import tempfile
 import time
+from collections import namedtuple
 
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from PIL import Image
-from transformers import LlavaForConditionalGeneration
+from transformers import LlavaForConditionalGeneration, Qwen3VLForConditionalGeneration
 
 from . import common, dump, toy
-from .families import llava
+from .families import llava, qwen
+
+# A trained toy model: make() -> (config, processor); model_class; features(model) -> the module whose output is
+# the image features the decoder receives, one row per cell; cell: the toy layout's cell in pixels (toy.GRID cells
+# a side).
+ToyModel = namedtuple("ToyModel", "make model_class features cell")
+TOY_MODELS = {
+    "tiny-llava": ToyModel(llava.toy_llama_clip, LlavaForConditionalGeneration,
+                           lambda model: model.model.multi_modal_projector, toy.CELL),
+    "tiny-qwen3-vl": ToyModel(qwen.toy_qwen3_vl, Qwen3VLForConditionalGeneration,
+                              lambda model: model.model.visual.merger, qwen.TOY_QWEN3_VL_CELL),
+}
 
 TRAIN_SEED, TRAIN_N = 1, 40000
 HELDOUT_SEED, HELDOUT_N = 2, 300
 SHAPES = ["circle", "square", "triangle"]
 COLOURS = ["red", "green", "blue", "yellow"]
 HYPERPARAMS = {
-    "init": "transformers' own initialisation of LlavaForConditionalGeneration under torch.manual_seed(seed)",
+    "init": "transformers' own initialisation of %s under torch.manual_seed(seed)",
     "optimizer": "AdamW betas (0.9, 0.98) eps 1e-8, weight decay 0.01 on matrices (not embeddings)",
     "lr": 2e-3, "warmup_steps": 200, "schedule": "linear warm-up then cosine decay to 0",
     "batch": 64, "grad_clip": 1.0,
@@ -42,21 +56,23 @@ HYPERPARAMS = {
 
 
 class Split:
-    """A ToyData split in memory: manifest rows and the images as uint8 (N, 96, 96, 3)."""
+    """A ToyData split on disk: manifest rows, and the images read when a batch needs them. A work folder that
+    holds the split already is reused (ToyData writes the same files for the same seed, count and layout)."""
 
-    def __init__(self, seed, n, work_dir):
-        out = os.path.join(work_dir, "toy-%d-%d" % (seed, n))
-        self.rows = toy.generate(seed, n, out)
-        self.images = np.stack([np.asarray(Image.open(os.path.join(out, r["image"])).convert("RGB"))
-                                for r in self.rows])
+    def __init__(self, seed, n, work_dir, cell):
+        self.folder = os.path.join(work_dir, "toy-%d-%d-%d" % (seed, n, cell))
+        manifest = os.path.join(self.folder, "manifest.jsonl")
+        reuse = os.path.exists(manifest) and len(common.read_manifest(manifest)) == n
+        self.rows = common.read_manifest(manifest) if reuse else toy.generate(seed, n, self.folder, cell=cell)
 
     def pil(self, i):
-        return Image.fromarray(self.images[i], "RGB")
+        with Image.open(os.path.join(self.folder, self.rows[i]["image"])) as image:
+            return image.convert("RGB")
 
 
 class Batcher:
     """Turns toy pairs into model inputs with the checkpoint's own processor (chat template, tokenizer, image
-    token expansion, CLIP preprocessing)."""
+    token expansion, image preprocessing)."""
 
     def __init__(self, processor):
         self.processor = processor
@@ -72,8 +88,9 @@ class Batcher:
         return self.tokenizer(answer, add_special_tokens=False).input_ids + [self.tokenizer.eos_token_id]
 
     def training_batch(self, split, idx):
-        """Inputs (B, S) = prompt + answer words; targets (B, 4) = answer words + </s>; pixels; labels of the
-        probes: per-patch shape and colour (0 = empty), the asked shape, the target patch index."""
+        """Inputs: the processor's, with input_ids (B, S) = prompt + answer words; targets (B, 4) = answer words +
+        end of sequence; labels of the probes: per-cell shape and colour (0 = empty), the asked shape, the target
+        cell index."""
         inputs = self.prompts(split, idx)
         answers = torch.tensor([self.answer_ids(split.rows[i]["answer"]) for i in idx])
         patch_shape = torch.zeros(len(idx), toy.GRID * toy.GRID, dtype=torch.long)
@@ -89,7 +106,7 @@ class Batcher:
             r, c = row["target_cells"][0]
             target.append(r * toy.GRID + c)
         ids = torch.cat([inputs["input_ids"], answers[:, :-1]], 1)
-        return (ids, answers, inputs["pixel_values"], patch_shape, patch_colour, torch.tensor(asked),
+        return (dump.with_ids(inputs, ids), answers, patch_shape, patch_colour, torch.tensor(asked),
                 torch.tensor(target))
 
 
@@ -103,7 +120,7 @@ class Probes(nn.Module):
         self.question_shape = nn.Linear(d, 3)
 
 
-def train(model, batcher, split, steps, seed, batch=64, lr=2e-3, warmup=200, aux_weight=0.5, attn_weight=0.5,
+def train(model, features_module, batcher, split, steps, seed, batch=64, lr=2e-3, warmup=200, aux_weight=0.5, attn_weight=0.5,
           attn_layers=(1, 2), attn_target=0.5, log_every=50):
     model.train()
     g = torch.Generator().manual_seed(seed)
@@ -119,7 +136,7 @@ def train(model, batcher, split, steps, seed, batch=64, lr=2e-3, warmup=200, aux
 
     seen = {}
     layers = dump.decoder_layers(model)
-    hooks = [model.model.multi_modal_projector.register_forward_hook(lambda m, a, o: seen.update(features=o)),
+    hooks = [features_module.register_forward_hook(lambda m, a, o: seen.update(features=o)),
              layers[0].register_forward_hook(lambda m, a, o: seen.update(layer0=o))]
     for li in attn_layers:
         hooks.append(layers[li].self_attn.register_forward_hook(
@@ -133,11 +150,12 @@ def train(model, batcher, split, steps, seed, batch=64, lr=2e-3, warmup=200, aux
                 perm, pos = torch.randperm(n, generator=g), 0
             idx = perm[pos:pos + batch].tolist()
             pos += batch
-            ids, targets, pixels, patch_shape, patch_colour, asked, target = batcher.training_batch(split, idx)
+            inputs, targets, patch_shape, patch_colour, asked, target = batcher.training_batch(split, idx)
+            ids = inputs["input_ids"]
             current = lr * min(1.0, step / warmup) * 0.5 * (1 + math.cos(math.pi * min(1.0, step / steps)))
             for group in opt.param_groups:
                 group["lr"] = current
-            logits = model(input_ids=ids, pixel_values=pixels, use_cache=False).logits[:, -targets.shape[1]:]
+            logits = model(**inputs, use_cache=False).logits[:, -targets.shape[1]:]
             loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
             colour_pos = ids.shape[1] - 2  # the "is" position predicts the colour
             features = seen["features"].reshape(len(idx), -1, seen["features"].shape[-1])
@@ -203,22 +221,24 @@ def validity(model, batcher, split):
     return ranks
 
 
-def run(out_dir, steps, seed=0, threads=1, work_dir=None):
-    """Trains, evaluates and writes the checkpoint folder with training_report.json."""
+def run(name, out_dir, steps, seed=0, threads=1, work_dir=None):
+    """Trains the toy model `name` (a key of TOY_MODELS), evaluates it and writes the checkpoint folder with
+    training_report.json."""
+    spec = TOY_MODELS[name]
     torch.set_num_threads(threads)
-    work = work_dir or tempfile.mkdtemp(prefix="tiny-llava-train-")
+    work = work_dir or tempfile.mkdtemp(prefix=name + "-train-")
     try:
         t = time.time()
-        train_split = Split(TRAIN_SEED, TRAIN_N, work)
-        heldout = Split(HELDOUT_SEED, HELDOUT_N, work)
+        train_split = Split(TRAIN_SEED, TRAIN_N, work, spec.cell)
+        heldout = Split(HELDOUT_SEED, HELDOUT_N, work, spec.cell)
         data_s = time.time() - t
-        config, processor = llava.toy_llama_clip()
+        config, processor = spec.make()
         common.seed_everything(seed)
-        model = LlavaForConditionalGeneration(config)
+        model = spec.model_class(config)
         model.set_attn_implementation("eager")
         batcher = Batcher(processor)
         t = time.time()
-        train(model, batcher, train_split, steps, seed)
+        train(model, spec.features(model), batcher, train_split, steps, seed)
         train_s = time.time() - t
         correct = accuracy(model, batcher, heldout)
         ranks = validity(model, batcher, heldout)
@@ -230,7 +250,7 @@ def run(out_dir, steps, seed=0, threads=1, work_dir=None):
         "task": "ToyData: 'what colour is the <shape>?' -> 'it is <colour>'",
         "train_data": {"toydata_seed": TRAIN_SEED, "pairs": TRAIN_N},
         "heldout_data": {"toydata_seed": HELDOUT_SEED, "pairs": HELDOUT_N},
-        "training": dict(HYPERPARAMS, seed=seed, steps=steps, seconds=round(train_s), toy_data_seconds=round(data_s),
+        "training": dict(HYPERPARAMS, init=HYPERPARAMS["init"] % spec.model_class.__name__, seed=seed, steps=steps, seconds=round(train_s), toy_data_seconds=round(data_s),
                          threads=threads, transformers=common.TRANSFORMERS_VERSION, torch=common.TORCH_VERSION),
         "heldout_exact_match": {"correct": correct, "total": HELDOUT_N},
         "validity_top3": {

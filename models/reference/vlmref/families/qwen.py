@@ -36,10 +36,10 @@ SPECIALS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", "<|vision_start|>", "
             "<|image_pad|>", "<|video_pad|>"]
 
 
-def tokenizer():
+def tokenizer(corpus=toks.CORPUS_LINES):
     """Qwen2Tokenizer (byte-level BPE, Qwen2's split regex) with the Qwen-VL special tokens after the vocabulary;
     eos <|im_end|>, pad <|endoftext|>, as the Instruct checkpoints set them."""
-    return toks.qwen2_tokenizer(420, specials=SPECIALS)
+    return toks.qwen2_tokenizer(420, specials=SPECIALS, corpus=corpus)
 
 
 def token_ids(tok):
@@ -149,6 +149,32 @@ def qwen3_vl_4b_widths(out_dir, seed=31):
     model = build(Qwen3VLForConditionalGeneration, config, seed)
     proc = processor(Qwen3VLProcessor, image_processor(16, 65536, 16777216, [0.5] * 3, [0.5] * 3), tok, "qwen3-vl")
     return save(model, proc, out_dir, torch.bfloat16, max_shard_size="400MB")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# the shipped toy model (models/tiny-qwen3-vl), trained by vlmref.train
+
+TOY_QWEN3_VL_CELL = 32  # pixels of one merged cell: patch 16 x merge 2
+
+
+def toy_qwen3_vl():
+    """The architecture of tiny-qwen3-vl (the demo's model): vision d 64, 2 blocks, 4 heads, patch 16, a 12x12
+    position table (a 192-pixel toy image's patch grid; other sizes interpolate it), DeepStack from block 0 added
+    after decoder layer 0; text d 64, 4 layers, 4 heads / 2 KV, head dim 16, ff 128, M-RoPE base 5e6 sections
+    [4, 2, 2] (interleaved), q/k norms, untied; the Qwen-VL BPE trained with the toy sentences, so that every toy
+    word is one token; images 4096..147456 pixels (2x2 to 12x12 merged cells; a 192x192 toy image stays 6x6),
+    mean = std = 0.5; the Qwen3-VL chat template."""
+    tok = tokenizer(toks.TOY_CORPUS_LINES)
+    config = Qwen3VLConfig(
+        text_config=dict(text_config(tok, {"rope_type": "default", "rope_theta": 5e6, "mrope_section": [4, 2, 2]},
+                                     head_dim=16), num_hidden_layers=4),
+        vision_config=dict(depth=2, hidden_size=64, intermediate_size=128, num_heads=4, out_hidden_size=64,
+                           patch_size=16, num_position_embeddings=144, deepstack_visual_indexes=[0]),
+        tie_word_embeddings=False, **token_ids(tok))
+    cell = TOY_QWEN3_VL_CELL
+    proc = processor(Qwen3VLProcessor, image_processor(16, cell * cell * 4, cell * cell * 144, [0.5] * 3, [0.5] * 3),
+                     tok, "qwen3-vl")
+    return config, proc
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -9,7 +9,8 @@ public class CommonOptions {
 
     @Option(names = "--model", paramLabel = "DIR",
             description = "Hugging Face model folder (config.json, *.safetensors, tokenizer.json, ...). "
-                    + "Default: the shipped tiny model, " + JobConf.DEFAULT_MODEL_RELATIVE + ".")
+                    + "Default: the shipped tiny model, " + JobConf.DEFAULT_MODEL_RELATIVE + " (the demo: "
+                    + JobConf.DEMO_MODEL_RELATIVE + ").")
     String model;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder (a path or a Hadoop URI such as hdfs:// or s3a://).")

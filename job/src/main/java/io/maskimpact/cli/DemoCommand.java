@@ -2,6 +2,7 @@ package io.maskimpact.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.maskimpact.model.ModelLoadException;
 import io.maskimpact.output.RunFolder;
 import io.maskimpact.run.JobConf;
 import io.maskimpact.toy.ToyData;
@@ -23,10 +24,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code demo}: the shipped tiny model on bundled toy pairs, end to end.
+ * {@code demo}: the shipped tiny Qwen3-VL ({@link JobConf#DEMO_MODEL_RELATIVE}, or {@code --model}) on bundled toy
+ * pairs, end to end.
  *
  * <p>The pairs are generated (deterministically, seed {@value #SEED}) into {@code <out>/_input/}:
- * {@value #PAIRS} toy images and a manifest whose {@code mask_mode} cycles through vision, text
+ * {@value #PAIRS} toy images laid out on the model's grid ({@link ToyLayouts}) and a manifest whose {@code mask_mode} cycles through vision, text
  * and both, so one run covers the three modes, with {@value #STEPS} generation steps and every
  * variant.
  *
@@ -34,7 +36,7 @@ import picocli.CommandLine.Spec;
  * overwrite}) and refuses any other non-empty folder, before writing anything.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run the shipped tiny model on " + DemoCommand.PAIRS + " bundled toy pairs (three mask modes, "
+        description = {"Run the shipped tiny Qwen3-VL (" + JobConf.DEMO_MODEL_RELATIVE + ", or --model) on " + DemoCommand.PAIRS + " bundled toy pairs (three mask modes, "
                 + DemoCommand.STEPS + " generation steps, all variants) and print where the output is and how to open "
                 + "and query it.", ""},
         footer = ExitCodes.FOOTER)
@@ -72,9 +74,13 @@ public class DemoCommand implements Callable<Integer> {
                     + "another --out, or give --mode overwrite to replace a run there)");
             return ExitCodes.CANNOT_START;
         }
+        String model = common.model != null ? common.model : JobConf.demoModel();
         Path manifest;
         try {
-            manifest = writeInputs(input);
+            manifest = writeInputs(input, ToyLayouts.forModel(Path.of(model)));
+        } catch (ModelLoadException e) {
+            err.println(e.getMessage());
+            return ExitCodes.CANNOT_START;
         } catch (IOException | UncheckedIOException e) {
             err.println("Cannot write the demo's inputs to " + input + ": " + e.getMessage());
             return ExitCodes.CANNOT_START;
@@ -83,6 +89,7 @@ public class DemoCommand implements Callable<Integer> {
         common.putInto(cli);
         output.putInto(cli);
         cli.putIfAbsent(JobConf.MODE, "overwrite");
+        cli.put(JobConf.MODEL, model);
         cli.put(JobConf.OUT, dir.toString());
         cli.put(JobConf.MANIFEST, manifest.toString());
         cli.put(JobConf.VARIANTS, "all");
@@ -99,9 +106,9 @@ public class DemoCommand implements Callable<Integer> {
         return code;
     }
 
-    /** Writes the toy pairs and a manifest that cycles the mask mode; returns the manifest. */
-    static Path writeInputs(Path input) throws IOException {
-        ToyData.write(SEED, PAIRS, input);
+    /** Writes the toy pairs on the layout and a manifest that cycles the mask mode; returns the manifest. */
+    static Path writeInputs(Path input, ToyData.Layout layout) throws IOException {
+        ToyData.write(SEED, PAIRS, input, layout);
         Path toy = input.resolve("manifest.jsonl");
         ObjectMapper json = new ObjectMapper();
         List<String> lines = new ArrayList<>();

@@ -6,12 +6,12 @@ import io.maskimpact.model.Vlm;
 import io.maskimpact.parity.ParityCheck;
 import io.maskimpact.parity.ParityReport;
 import io.maskimpact.parity.ReferenceDump;
+import io.maskimpact.parity.ReferenceHarness;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -80,7 +80,7 @@ public class ParityCommand implements Callable<Integer> {
         }
         Path home = Path.of(System.getProperty("maskimpact.home", ".")).toAbsolutePath().normalize();
         Path manifestFile = manifest != null ? manifest : home.resolve("models/reference/pairs/pairs.jsonl");
-        Path exe = pythonExecutable(home);
+        Path exe = ReferenceHarness.python(python, home);
         if (!Files.isDirectory(model) || !Files.isRegularFile(manifestFile) || exe == null) {
             err.println(!Files.isDirectory(model) ? "Cannot check parity: model folder " + model + " does not exist"
                     : !Files.isRegularFile(manifestFile) ? "Cannot check parity: manifest " + manifestFile + " does not exist"
@@ -113,40 +113,10 @@ public class ParityCommand implements Callable<Integer> {
         }
     }
 
-    private Path pythonExecutable(Path home) {
-        if (python != null) {
-            return python;
-        }
-        String env = System.getenv("MASK_IMPACT_PYTHON");
-        if (env != null && !env.isBlank()) {
-            return Path.of(env);
-        }
-        Path venv = home.resolve("models/reference/.venv/bin/python");
-        return Files.isExecutable(venv) ? venv : null;
-    }
-
     /** Runs the reference harness's dump for the first pairs; its output goes to this process's stderr. */
     private boolean runReference(Path home, Path exe, Path manifestFile, Path dumpDir, PrintWriter err) {
-        List<String> command = new ArrayList<>(List.of(exe.toString(), home.resolve("models/reference/harness.py").toString(),
-                "reference", "--model", model.toAbsolutePath().toString(), "--manifest", manifestFile.toAbsolutePath().toString(),
-                "--out", dumpDir.toAbsolutePath().toString(), "--pairs", String.valueOf(pairs),
-                "--max-new-tokens", String.valueOf(maxNewTokens)));
-        err.println("[parity] running transformers: " + String.join(" ", command));
-        err.flush();
-        Process p;
-        try {
-            p = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.INHERIT)
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        } catch (IOException e) {
-            err.println("[parity] cannot start " + exe + ": " + e.getMessage());
-            return false;
-        }
-        try {
-            return p.waitFor() == 0;
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return ReferenceHarness.run(exe, home, List.of("reference", "--model", model.toAbsolutePath().toString(),
+                "--manifest", manifestFile.toAbsolutePath().toString(), "--out", dumpDir.toAbsolutePath().toString(),
+                "--pairs", String.valueOf(pairs), "--max-new-tokens", String.valueOf(maxNewTokens)), "parity", err);
     }
 }

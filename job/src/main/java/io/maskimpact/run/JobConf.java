@@ -111,6 +111,8 @@ public record JobConf(String manifest, String model, String out, String master, 
 
     /** The shipped tiny model, relative to the project's home ({@code -Dmaskimpact.home}, set by submit.sh). */
     public static final String DEFAULT_MODEL_RELATIVE = "models/tiny-llava";
+    /** The demo's model (a Qwen3-VL, the original tool's family), relative to the project's home. */
+    public static final String DEMO_MODEL_RELATIVE = "models/tiny-qwen3-vl";
     public static final String DEFAULT_MASK_MODE = "both";
     public static final int DEFAULT_MAX_NEW_TOKENS = 3;
     public static final String DEFAULT_VARIANTS = "full,attn,heads";
@@ -133,7 +135,16 @@ public record JobConf(String manifest, String model, String out, String master, 
 
     /** @return the default model folder: the shipped tiny model */
     public static String defaultModel() {
-        return Paths.get(System.getProperty("maskimpact.home", "."), DEFAULT_MODEL_RELATIVE).normalize().toString();
+        return shipped(DEFAULT_MODEL_RELATIVE);
+    }
+
+    /** @return the demo's model folder */
+    public static String demoModel() {
+        return shipped(DEMO_MODEL_RELATIVE);
+    }
+
+    private static String shipped(String relative) {
+        return Paths.get(System.getProperty("maskimpact.home", "."), relative).normalize().toString();
     }
 
     /**

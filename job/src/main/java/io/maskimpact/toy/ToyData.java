@@ -16,9 +16,10 @@ import java.util.zip.Deflater;
 /**
  * Deterministic generator of the toy image/question pairs (JDK only, no AWT).
  *
- * <p>Each image is {@value #SIZE}x{@value #SIZE} RGB on a plain {@link #BACKGROUND} background, split
- * into a {@value #GRID}x{@value #GRID} grid of {@value #CELL}-pixel cells, which is exactly the vision
- * patch grid of the tiny checkpoints (patch size 16). Three shapes (circle, square, triangle, each once)
+ * <p>Each image is RGB on a plain {@link #BACKGROUND} background, split into a grid of square cells that is
+ * exactly the grid the model's vision tower sees (a {@link Layout}): by default {@value #SIZE}x{@value #SIZE}
+ * pixels in a {@value #GRID}x{@value #GRID} grid of {@value #CELL}-pixel cells, tiny-llava's patch grid
+ * (patch size 16); a Qwen-VL model's layout has cells of its merged 2x2 patches. Three shapes (circle, square, triangle, each once)
  * with three distinct colours out of red, green, blue, yellow sit in three distinct random cells, each
  * drawn inside its own cell without antialiasing, so every pixel is either the background or exactly
  * one of the {@link Colour} values. The question asks for the colour of one of the shapes:
@@ -26,11 +27,12 @@ import java.util.zip.Deflater;
  * cell of that shape.
  *
  * <p>Pair {@code i} of seed {@code s} has the id {@code toy-<s>-<i>} and depends only on
- * {@code (s, i)}, so any pair can be regenerated alone ({@link #sample(long, int)}).
+ * {@code (s, i)} and the layout, so any pair can be regenerated alone ({@link #sample(long, int, Layout)});
+ * the same pair in two layouts has the same shapes, colours, cells and question.
  *
  * <p>Output of {@link #write(long, int, Path)}:
  * <pre>
- * outDir/images/toy-S-I.png      96x96 8-bit RGB PNG
+ * outDir/images/toy-S-I.png      8-bit RGB PNG, 96x96 by default
  * outDir/manifest.jsonl          one JSON object per line:
  *   {"pair_id":"toy-7-0","image":"images/toy-7-0.png","question":"what colour is the circle?",
  *    "answer":"it is red","target_cells":[[2,3]],
@@ -77,6 +79,30 @@ public final class ToyData {
     }
   }
 
+  /**
+   * Where the shapes go: a {@code grid}x{@code grid} grid of {@code cell}-pixel cells.
+   *
+   * @param grid cells per image side, at least 2 (three shapes need three cells)
+   * @param cell cell side in pixels, at least 4
+   */
+  public record Layout(int grid, int cell) {
+    /** Checks the sizes. */
+    public Layout {
+      if (grid < 2 || cell < 4) {
+        throw new IllegalArgumentException("toy layout needs a grid of at least 2 cells a side and cells of at "
+            + "least 4 pixels, got grid " + grid + ", cell " + cell);
+      }
+    }
+
+    /** @return the image side in pixels */
+    public int size() {
+      return grid * cell;
+    }
+  }
+
+  /** tiny-llava's layout: {@value #GRID}x{@value #GRID} cells of {@value #CELL} pixels. */
+  public static final Layout DEFAULT = new Layout(GRID, CELL);
+
   /** One shape placed in a grid cell. */
   public record ToyObject(Shape shape, Colour colour, int row, int col) {
   }
@@ -85,11 +111,12 @@ public final class ToyData {
    * One generated pair.
    *
    * @param pairId {@code toy-<seed>-<index>}
-   * @param rgb {@value #SIZE}*{@value #SIZE} packed 0xRRGGBB pixels, row-major
+   * @param layout the grid the shapes are laid out on
+   * @param rgb {@code layout.size()}^2 packed 0xRRGGBB pixels, row-major
    * @param objects the three shapes
    * @param target index into {@code objects} of the shape the question asks about
    */
-  public record Sample(String pairId, int[] rgb, List<ToyObject> objects, int target) {
+  public record Sample(String pairId, Layout layout, int[] rgb, List<ToyObject> objects, int target) {
     /** The question, e.g. {@code what colour is the circle?}. */
     public String question() {
       return "what colour is the " + objects.get(target).shape().word() + "?";
@@ -113,7 +140,7 @@ public final class ToyData {
 
     /** The image as a PNG file's bytes. */
     public byte[] png() {
-      return encodePng(rgb, SIZE, SIZE);
+      return encodePng(rgb, layout.size(), layout.size());
     }
 
     /** The manifest line (JSON, no trailing newline). */
@@ -153,6 +180,14 @@ public final class ToyData {
    * @throws UncheckedIOException if writing fails
    */
   public static void write(long seed, int n, Path outDir) {
+    write(seed, n, outDir, DEFAULT);
+  }
+
+  /**
+   * Writes {@code n} pairs of seed {@code seed} laid out on {@code layout}; otherwise as {@link #write(long, int,
+   * Path)}.
+   */
+  public static void write(long seed, int n, Path outDir, Layout layout) {
     if (n < 0) {
       throw new IllegalArgumentException("n must be >= 0, got " + n);
     }
@@ -161,7 +196,7 @@ public final class ToyData {
       Files.createDirectories(images);
       try (Writer w = Files.newBufferedWriter(outDir.resolve("manifest.jsonl"), StandardCharsets.UTF_8)) {
         for (int i = 0; i < n; i++) {
-          Sample s = sample(seed, i);
+          Sample s = sample(seed, i, layout);
           Files.write(outDir.resolve(s.imagePath()), s.png());
           w.write(s.manifestLine());
           w.write('\n');
@@ -173,9 +208,17 @@ public final class ToyData {
   }
 
   /**
-   * Generates pair {@code index} of seed {@code seed}; depends only on these two numbers.
+   * Generates pair {@code index} of seed {@code seed} in the default layout; depends only on these two numbers.
    */
   public static Sample sample(long seed, int index) {
+    return sample(seed, index, DEFAULT);
+  }
+
+  /**
+   * Generates pair {@code index} of seed {@code seed} laid out on {@code layout}.
+   */
+  public static Sample sample(long seed, int index, Layout layout) {
+    int grid = layout.grid();
     Random rng = new Random(mix(seed, index));
     // three distinct cells
     int[] cells = new int[3];
@@ -183,7 +226,7 @@ public final class ToyData {
       int c;
       boolean clash;
       do {
-        c = rng.nextInt(GRID * GRID);
+        c = rng.nextInt(grid * grid);
         clash = false;
         for (int j = 0; j < k; j++) {
           clash |= cells[j] == c;
@@ -200,27 +243,29 @@ public final class ToyData {
       colours[j] = t;
     }
     List<ToyObject> objects = new ArrayList<>(3);
-    int[] rgb = new int[SIZE * SIZE];
+    int[] rgb = new int[layout.size() * layout.size()];
     java.util.Arrays.fill(rgb, BACKGROUND);
     Shape[] shapes = Shape.values();
     for (int k = 0; k < 3; k++) {
-      ToyObject o = new ToyObject(shapes[k], colours[k], cells[k] / GRID, cells[k] % GRID);
+      ToyObject o = new ToyObject(shapes[k], colours[k], cells[k] / grid, cells[k] % grid);
       objects.add(o);
-      int margin = 1 + rng.nextInt(2); // 1 or 2 px inside the cell
-      draw(rgb, o, margin);
+      // 1 or 2 px inside a 16-px cell, scaled with the cell
+      int margin = Math.max(1, (1 + rng.nextInt(2)) * layout.cell() / CELL);
+      draw(rgb, layout, o, margin);
     }
     int target = rng.nextInt(3);
-    return new Sample("toy-" + seed + "-" + index, rgb, List.copyOf(objects), target);
+    return new Sample("toy-" + seed + "-" + index, layout, rgb, List.copyOf(objects), target);
   }
 
   /** Draws one shape inside its cell, leaving {@code margin} background pixels on each side. */
-  private static void draw(int[] rgb, ToyObject o, int margin) {
-    int x0 = o.col() * CELL;
-    int y0 = o.row() * CELL;
-    double size = CELL - 2.0 * margin;
-    double centre = CELL / 2.0;
-    for (int y = margin; y < CELL - margin; y++) {
-      for (int x = margin; x < CELL - margin; x++) {
+  private static void draw(int[] rgb, Layout layout, ToyObject o, int margin) {
+    int cell = layout.cell();
+    int x0 = o.col() * cell;
+    int y0 = o.row() * cell;
+    double size = cell - 2.0 * margin;
+    double centre = cell / 2.0;
+    for (int y = margin; y < cell - margin; y++) {
+      for (int x = margin; x < cell - margin; x++) {
         double px = x + 0.5;
         double py = y + 0.5;
         boolean in;
@@ -238,7 +283,7 @@ public final class ToyData {
           default -> throw new IllegalStateException();
         }
         if (in) {
-          rgb[(y0 + y) * SIZE + x0 + x] = o.colour().rgb;
+          rgb[(y0 + y) * layout.size() + x0 + x] = o.colour().rgb;
         }
       }
     }
@@ -341,13 +386,15 @@ public final class ToyData {
   }
 
   /**
-   * Command line: {@code ToyData --seed S --n N --out DIR}. Writes the pairs and prints one summary
-   * line.
+   * Command line: {@code ToyData --seed S --n N --out DIR [--grid G --cell C]}. Writes the pairs and
+   * prints one summary line.
    */
   public static void main(String[] args) {
     Long seed = null;
     Integer n = null;
     Path out = null;
+    int grid = GRID;
+    int cell = CELL;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       String v = i + 1 < args.length ? args[i + 1] : null;
@@ -355,19 +402,21 @@ public final class ToyData {
         case "--seed" -> seed = Long.parseLong(require(a, v));
         case "--n" -> n = Integer.parseInt(require(a, v));
         case "--out" -> out = Path.of(require(a, v));
+        case "--grid" -> grid = Integer.parseInt(require(a, v));
+        case "--cell" -> cell = Integer.parseInt(require(a, v));
         case "-h", "--help" -> {
-          System.out.println("usage: ToyData --seed S --n N --out DIR");
+          System.out.println("usage: ToyData --seed S --n N --out DIR [--grid G --cell C]");
           return;
         }
         default -> throw new IllegalArgumentException("unknown argument: " + a
-            + " (usage: ToyData --seed S --n N --out DIR)");
+            + " (usage: ToyData --seed S --n N --out DIR [--grid G --cell C])");
       }
       i++;
     }
     if (seed == null || n == null || out == null) {
-      throw new IllegalArgumentException("usage: ToyData --seed S --n N --out DIR");
+      throw new IllegalArgumentException("usage: ToyData --seed S --n N --out DIR [--grid G --cell C]");
     }
-    write(seed, n, out);
+    write(seed, n, out, new Layout(grid, cell));
     System.out.println("wrote " + n + " toy pairs (seed " + seed + ") to " + out.toAbsolutePath());
   }
 

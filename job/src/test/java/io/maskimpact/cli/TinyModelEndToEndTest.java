@@ -83,7 +83,10 @@ class TinyModelEndToEndTest extends SparkTestBase {
         JsonNode vision = config.path("vision_config");
         int layers = text.path("num_hidden_layers").asInt();
         int heads = text.path("num_attention_heads").asInt();
-        int grid = vision.path("image_size").asInt() / vision.path("patch_size").asInt();
+        // LLaVA resizes to its image_size; a Qwen-VL model keeps the 96-pixel toy images (within its pixel bounds)
+        // and merges 2x2 patches
+        int grid = vision.has("image_size") ? vision.path("image_size").asInt() / vision.path("patch_size").asInt()
+                : io.maskimpact.toy.ToyData.SIZE / (vision.path("patch_size").asInt() * vision.path("spatial_merge_size").asInt());
         int variants = 2 + heads + heads + 1; // Full, Attn, Head_h, AttnWeight_Head_h, AttnWeight_Avg
         Map<String, Long> stepsOf = new HashMap<>();
         for (Object[] s : sql("SELECT pair_id, count(*) FROM parquet.`%s/steps` GROUP BY pair_id", out)) {
@@ -155,6 +158,38 @@ class TinyModelEndToEndTest extends SparkTestBase {
         assertThat(again.code()).as("a second demo in its own folder\n%s", again).isEqualTo(0);
         assertThat(scalarSql("SELECT count(DISTINCT run_id) FROM parquet.`%s/impact`", out)).as("the demo replaced its run")
                 .isEqualTo(1L);
+    }
+
+    @org.junit.jupiter.api.Test
+    void demoRunsTheToyQwen3VlOnItsGridAndAnswersRight() throws Exception {
+        Path models = modelsDir();
+        assumeTrue(models != null && Files.isRegularFile(models.resolve("tiny-qwen3-vl/config.json")),
+                "models/tiny-qwen3-vl is not there");
+        String home = System.getProperty("maskimpact.home");
+        System.setProperty("maskimpact.home", models.getParent().toString());
+        try {
+            Path out = tmp.resolve("demo-qwen");
+            Cli.Result r = Cli.run("demo", "--out", out.toString());
+            assertThat(r.code()).as("demo\n%s", r).isEqualTo(0);
+            Map<String, String> expected = new HashMap<>();
+            for (String line : Files.readAllLines(out.resolve("_input/demo-manifest.jsonl"))) {
+                JsonNode row = new ObjectMapper().readTree(line);
+                expected.put(row.get("pair_id").asText(), row.get("answer").asText());
+            }
+            List<Object[]> pairs = sql("SELECT pair_id, model, grid_rows, grid_cols, answer FROM parquet.`%s/pairs`", out);
+            assertThat(pairs).hasSize(expected.size());
+            for (Object[] p : pairs) {
+                assertThat(p[1]).as("the demo's default model").isEqualTo("tiny-qwen3-vl");
+                assertThat(new Object[] {p[2], p[3]}).as("6x6 merged cells of 32 pixels").containsExactly(6, 6);
+                assertThat(p[4]).as("answer of %s", p[0]).isEqualTo(expected.get((String) p[0]));
+            }
+        } finally {
+            if (home == null) {
+                System.clearProperty("maskimpact.home");
+            } else {
+                System.setProperty("maskimpact.home", home);
+            }
+        }
     }
 
     @org.junit.jupiter.api.Test

@@ -29,8 +29,14 @@ public final class TinyModels {
     public static final String QWEN2_SIGLIP = "tiny-llava-qwen2-siglip";
     /** Both families of weight layout. */
     public static final List<String> ALL = List.of(LLAVA, QWEN2_SIGLIP);
-    /** The Qwen-VL parity checkpoints (random weights written by transformers): Qwen2-VL, Qwen2.5-VL, Qwen3-VL. */
-    public static final List<String> QWEN_VL = List.of("parity/qwen2-vl", "parity/qwen2.5-vl", "parity/qwen3-vl");
+    /** The trained Qwen3-VL, the demo's model. */
+    public static final String QWEN3_VL_TOY = "tiny-qwen3-vl";
+    /**
+     * The Qwen-VL checkpoints: the parity ones (random weights written by transformers: Qwen2-VL, Qwen2.5-VL,
+     * Qwen3-VL) and the trained Qwen3-VL.
+     */
+    public static final List<String> QWEN_VL = List.of("parity/qwen2-vl", "parity/qwen2.5-vl", "parity/qwen3-vl",
+            QWEN3_VL_TOY);
     /** Idefics3 (tiles off), SmolVLM (tiles on) and Gemma 3 (sliding windows, bidirectional image attention). */
     public static final List<String> TILES = List.of("parity/idefics3", "parity/smolvlm", "parity/gemma3");
 
@@ -103,7 +109,16 @@ public final class TinyModels {
      * @return the toy pair as a request
      */
     public static PairRequest toyRequest(long seed, int index, int maxNewTokens, MaskMode mode) {
-        ToyData.Sample sample = ToyData.sample(seed, index);
+        return toyRequest(ToyData.sample(seed, index), maxNewTokens, mode);
+    }
+
+    /**
+     * @param sample a toy pair, in any layout
+     * @param maxNewTokens steps
+     * @param mode mask mode
+     * @return the toy pair as a request
+     */
+    public static PairRequest toyRequest(ToyData.Sample sample, int maxNewTokens, MaskMode mode) {
         return new PairRequest(sample.pairId(), decodePng(sample.png()), sample.question(), maxNewTokens, mode);
     }
 

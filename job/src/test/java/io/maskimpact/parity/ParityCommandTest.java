@@ -7,7 +7,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,9 +39,7 @@ class ParityCommandTest {
     }
 
     private static Path python() {
-        String env = System.getenv("MASK_IMPACT_PYTHON");
-        Path venv = TinyModels.modelsDir().resolve("reference/.venv/bin/python");
-        return env != null && !env.isBlank() ? Path.of(env) : Files.isExecutable(venv) ? venv : null;
+        return ReferenceHarness.python(null, TinyModels.modelsDir().getParent());
     }
 
     @Test

@@ -151,10 +151,38 @@ class ToyDataTest {
   }
 
   @Test
+  void aLayoutKeepsThePairAndScalesItsCells() {
+    ToyData.Layout qwen = new ToyData.Layout(6, 32);
+    for (int i = 0; i < 20; i++) {
+      ToyData.Sample small = ToyData.sample(9, i);
+      ToyData.Sample large = ToyData.sample(9, i, qwen);
+      assertThat(large.manifestLine()).as("same shapes, colours, cells and question").isEqualTo(small.manifestLine());
+      assertThat(large.rgb()).hasSize(192 * 192);
+      for (ToyData.ToyObject o : large.objects()) {
+        int inside = 0;
+        for (int y = 0; y < 192; y++) {
+          for (int x = 0; x < 192; x++) {
+            if (large.rgb()[y * 192 + x] == o.colour().rgb) {
+              assertThat(y / 32).as("row of " + o).isEqualTo(o.row());
+              assertThat(x / 32).as("column of " + o).isEqualTo(o.col());
+              inside++;
+            }
+          }
+        }
+        assertThat(inside).as(o.toString()).isBetween(4 * 60, 28 * 28);
+      }
+    }
+    assertThatThrownBy(() -> new ToyData.Layout(1, 32)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void mainWritesFiles(@TempDir Path dir) throws IOException {
     ToyData.main(new String[] {"--seed", "3", "--n", "4", "--out", dir.toString()});
     assertThat(Files.readAllLines(dir.resolve("manifest.jsonl"))).hasSize(4);
     assertThat(dir.resolve("images/toy-3-3.png")).exists();
+    ToyData.main(new String[] {"--seed", "3", "--n", "1", "--out", dir.resolve("qwen").toString(), "--grid", "6",
+        "--cell", "32"});
+    assertThat(ImageIO.read(dir.resolve("qwen/images/toy-3-0.png").toFile()).getWidth()).isEqualTo(192);
     assertThatThrownBy(() -> ToyData.main(new String[] {"--seed", "3"}))
         .isInstanceOf(IllegalArgumentException.class);
   }

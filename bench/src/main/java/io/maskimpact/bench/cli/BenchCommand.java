@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
  * ./submit.sh bench storage --out /tmp/bench-storage
  * ./submit.sh bench throughput
  * ./submit.sh bench cost
+ * ./submit.sh bench vs-transformers
  * </pre>
  *
  * <p>Each subcommand prints its Markdown section and rewrites only that section of the
@@ -26,8 +27,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "mask-impact bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run a benchmark and write its section of docs/BENCHMARKS.md: engine (exact vs naive), storage "
                 + "(bytes per impact row), throughput (pairs/s, local[1] vs local[2], where the time goes), cost (analysis "
-                + "vs plain generation).", ""},
-        subcommands = {EngineCommand.class, StorageCommand.class, ThroughputCommand.class, CostCommand.class},
+                + "vs plain generation), vs-transformers (the engine vs transformers' generate).", ""},
+        subcommands = {EngineCommand.class, StorageCommand.class, ThroughputCommand.class, CostCommand.class,
+                VsTransformersCommand.class},
         footer = BenchCommand.FOOTER)
 public class BenchCommand implements Callable<Integer> {
 

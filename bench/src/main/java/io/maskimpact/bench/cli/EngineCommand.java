@@ -29,7 +29,7 @@ class EngineCommand implements Callable<Integer> {
     @Option(names = "--models", paramLabel = "DIR[@SIDE]", split = ",",
             description = "Model folders (relative ones are also looked up in the project home); DIR@SIDE resizes the "
                     + "toy images to SIDE x SIDE and lets a Qwen-VL model take them at that size. Default: "
-                    + "models/bench-grid4,models/bench-grid16,models/parity/qwen3-vl@128,models/parity/qwen3-vl@384.")
+                    + "models/bench-grid4,models/bench-grid16,models/tiny-qwen3-vl@192,models/tiny-qwen3-vl@384 (the demo's Qwen3-VL at 6x6 and 12x12 image tokens).")
     List<String> models;
 
     @Option(names = "--pairs", paramLabel = "N", defaultValue = "3",
@@ -51,7 +51,7 @@ class EngineCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         List<EngineBenchmark.Target> targets = ProjectHome.targets(models, err, "bench engine", "models/bench-grid4",
-                "models/bench-grid16", "models/parity/qwen3-vl@128", "models/parity/qwen3-vl@384");
+                "models/bench-grid16", "models/tiny-qwen3-vl@192", "models/tiny-qwen3-vl@384");
         if (targets == null) {
             return ExitCodes.USAGE;
         }

@@ -29,14 +29,14 @@ class BenchCommandTest {
 
     @Test
     void everyBenchmarkHasHelpWithTheExitCodes() {
-        for (String command : new String[] {"engine", "storage", "throughput", "cost"}) {
+        for (String command : new String[] {"engine", "storage", "throughput", "cost", "vs-transformers"}) {
             Cli.Result r = bench(command, "--help");
             assertThat(r.code()).as("bench %s --help exits 0", command).isEqualTo(ExitCodes.OK);
             assertThat(r.out()).as("bench %s --help", command).contains("Usage: mask-impact bench " + command)
                     .contains("--doc", "--no-doc", "Exit codes:", "3  cannot start");
         }
         assertThat(bench("--help").out()).as("bench --help lists the benchmarks")
-                .contains("Usage: mask-impact bench", "engine", "storage", "throughput", "cost");
+                .contains("Usage: mask-impact bench", "engine", "storage", "throughput", "cost", "vs-transformers");
     }
 
     @Test
