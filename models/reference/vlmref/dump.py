@@ -12,6 +12,11 @@ attention weight of the final query on key p, AttnWeight_Avg its mean over heads
 Nothing here depends on the family: the decoder is ``model.get_decoder()`` and its ``layers``, each with a
 ``self_attn`` whose ``o_proj`` is a Linear, as in every transformers decoder the project supports.
 
+Output effects (the job's --effects): for each key position p, one forward of the whole model over the step's
+sequence with column p of every decoder layer's 4-D mask set to the dtype's minimum for every query (forward
+pre-hooks replace the mask the model built), at every layer and at the window of layers ``effect_window``; the
+masked next-token logits are compared with the step's own on its greedy token (``effect_row``).
+
 Shapes: L layers, H heads, d hidden size, hd head size, S sequence length, NV variants, B = S + 1 re-runs.
 """
 
@@ -24,7 +29,9 @@ from transformers import AutoModelForImageTextToText, AutoProcessor
 
 from . import common
 
-FORMAT = 1
+FORMAT = 2
+# Columns of the effects tensors, (S, 5): one row per hidden key position.
+EFFECT_COLUMNS = ["kl_divergence", "prob_drop", "logit_diff", "greedy_rank", "masked_top1"]
 COSINE_EPS = 1e-8
 # The greedy token must win by more than float noise, or another correct implementation may pick another one.
 MIN_TOP2_MARGIN = 1e-3
@@ -166,6 +173,65 @@ def step_tensors(model, inputs, num_heads):
     return logits, torch.stack(resid), torch.stack(l2), torch.stack(cos)
 
 
+def effect_window(num_layers):
+    """The layer window of the windowed effects: from layer 1 (so that layers before it run unmasked) to one before
+    the last where the model has more than two layers (so that layers after it do too)."""
+    return [1, max(1, num_layers - 2)]
+
+
+class HideColumn:
+    """Forward pre-hooks that block key column p for every query in the 4-D float mask each decoder layer of a window
+    receives (set to the dtype's minimum, not added). The mask is the one the model built, so causal attention,
+    sliding windows and bidirectional image blocks carry over."""
+
+    def __init__(self, layers, first, last):
+        self.column = None
+        self.handles = [layers[i].register_forward_pre_hook(self._pre, with_kwargs=True)
+                        for i in range(first, last + 1)]
+
+    def _pre(self, module, args, kwargs):
+        mask = kwargs.get("attention_mask")
+        if not (torch.is_tensor(mask) and mask.dim() == 4 and mask.is_floating_point()):
+            raise SystemExit("reference harness: decoder layer got attention_mask %r, expected the 4-D float mask of "
+                             "eager attention" % (type(mask).__name__,))
+        mask = mask.clone()
+        mask[..., self.column] = torch.finfo(mask.dtype).min
+        return args, dict(kwargs, attention_mask=mask)
+
+    def close(self):
+        for h in self.handles:
+            h.remove()
+
+
+def effect_row(base_logits, masked_logits, greedy):
+    """KL(base || masked) in nats, the greedy token's probability drop and logit difference (base minus masked), its
+    rank under masking (1 = still the argmax; ties go to the lower id, as argmax does) and the masked argmax.
+    Probabilities in float64 from the float32 logits."""
+    log_p = torch.log_softmax(base_logits.double(), -1)
+    log_q = torch.log_softmax(masked_logits.double(), -1)
+    kl = max(0.0, float((log_p.exp() * (log_p - log_q)).sum()))
+    z = masked_logits
+    rank = 1 + int((z > z[greedy]).sum()) + int((z[:greedy] == z[greedy]).sum())
+    return [kl, float(log_p[greedy].exp() - log_q[greedy].exp()), float(base_logits[greedy] - z[greedy]), rank,
+            int(z.argmax())]
+
+
+def effects(model, inputs, base_logits, greedy, first, last):
+    """(S, 5) effect rows of every key position, hidden at layers first..last (one forward per position)."""
+    seq_len = inputs["input_ids"].shape[1]
+    hide = HideColumn(decoder_layers(model), first, last)
+    rows = []
+    try:
+        for p in range(seq_len):
+            hide.column = p
+            with torch.no_grad():
+                masked = model(**inputs, use_cache=False).logits[0, -1]
+            rows.append(effect_row(base_logits, masked, greedy))
+    finally:
+        hide.close()
+    return torch.tensor(rows, dtype=torch.float64)
+
+
 def eos_ids(model):
     eos = model.generation_config.eos_token_id
     return set(eos if isinstance(eos, list) else [eos])
@@ -206,8 +272,12 @@ def run_pair(model, processor, image_path, question, max_new_tokens, num_heads):
         token = int(logits.argmax())
         prob = float(torch.softmax(logits.float(), -1)[token])
         steps.append({"step": t, "length": int(ids.shape[1]), "predicted": token, "prob": prob})
+        window = effect_window(len(decoder_layers(model)))
         tensors.update({"step%d/resid_post" % t: resid, "step%d/logits" % t: logits,
-                        "step%d/l2" % t: l2, "step%d/cosine" % t: cos})
+                        "step%d/l2" % t: l2, "step%d/cosine" % t: cos,
+                        "step%d/effects" % t: effects(model, with_ids(inputs, ids), logits, token, 0,
+                                                      len(decoder_layers(model)) - 1),
+                        "step%d/effects_window" % t: effects(model, with_ids(inputs, ids), logits, token, *window)})
         generated.append(token)
         probs.append(prob)
         if token in stop:
@@ -251,6 +321,8 @@ def write(checkpoint_dir, manifest, out_dir, max_new_tokens=3, seed=0):
         "variants": variants(num_heads),
         "num_layers": num_layers,
         "num_heads": num_heads,
+        "effect_layers": effect_window(num_layers),
+        "effect_columns": EFFECT_COLUMNS,
         "pairs": pairs})
     save_file(tensors, os.path.join(out_dir, "reference.safetensors"), metadata={"format": "pt"})
     return out_dir

@@ -3,6 +3,7 @@ package io.maskimpact.bench;
 import ai.djl.ndarray.NDManager;
 import io.maskimpact.analysis.Algorithm;
 import io.maskimpact.analysis.AnalysisOptions;
+import io.maskimpact.analysis.EffectOptions;
 import io.maskimpact.analysis.GreedyDecoder;
 import io.maskimpact.analysis.ImpactAnalyzer;
 import io.maskimpact.analysis.MaskMode;
@@ -40,7 +41,8 @@ import javax.imageio.ImageIO;
  * the same prompt preparation (template, tokenizer, image preprocessing, vision tower) and
  * {@link GreedyDecoder} with a listener that does nothing, so both decode the same tokens with
  * the same KV cache. The two alternate pair by pair (so a change in machine load hits both),
- * after one warm-up pair each; the ratio is of the summed wall times.
+ * after one warm-up pair each; the ratio is of the summed wall times. With effects on, the analysis
+ * also measures the output effects of every unit at every layer ({@code --effects}).
  */
 public final class CostBenchmark {
     /** The section of docs/BENCHMARKS.md this benchmark owns. */
@@ -67,10 +69,21 @@ public final class CostBenchmark {
      * @param loadSeconds the model's load, wall
      * @param rssAfterLoadMib the process's peak resident memory once the model was loaded
      * @param peakRssMib the process's peak resident memory at the end of the measurement
+     * @param effects whether the analysis measured output effects (every layer, one token per unit)
+     * @param effectRowsPerPair effects rows per pair (mean)
      */
     public record Result(String model, String variants, int pairs, int steps, int tokens, double rowsPerPair, double prepare,
                          double generate, double analyze, double prepareCpu, double generateCpu, double analyzeCpu,
-                         double loadSeconds, long rssAfterLoadMib, long peakRssMib) {
+                         double loadSeconds, long rssAfterLoadMib, long peakRssMib, boolean effects,
+                         double effectRowsPerPair) {
+
+        /** A measurement without output effects. */
+        public Result(String model, String variants, int pairs, int steps, int tokens, double rowsPerPair, double prepare,
+                      double generate, double analyze, double prepareCpu, double generateCpu, double analyzeCpu,
+                      double loadSeconds, long rssAfterLoadMib, long peakRssMib) {
+            this(model, variants, pairs, steps, tokens, rowsPerPair, prepare, generate, analyze, prepareCpu, generateCpu,
+                    analyzeCpu, loadSeconds, rssAfterLoadMib, peakRssMib, false, 0);
+        }
 
         /** @return full analysis / plain generation, both including prompt preparation, wall time */
         public double ratio() {
@@ -104,6 +117,16 @@ public final class CostBenchmark {
     }
 
     /**
+     * @param steps generation steps
+     * @param variants as given to {@code --variants}
+     * @param effects whether output effects are measured too (every layer, one token per unit)
+     * @return mask mode both, the given variants, exact, with or without effects
+     */
+    public static AnalysisOptions analysis(int steps, String variants, boolean effects) {
+        return analysis(steps, variants).withEffects(effects ? new EffectOptions(true, 0, -1, 1) : EffectOptions.OFF);
+    }
+
+    /**
      * @param target a model folder and the side of its images
      * @param pairs pairs to time (after one warm-up pair)
      * @param steps generation steps
@@ -112,14 +135,27 @@ public final class CostBenchmark {
      */
     public static Result run(EngineBenchmark.Target target, int pairs, int steps, String variants)
             throws ModelLoadException, PairRejection {
+        return run(target, pairs, steps, variants, false);
+    }
+
+    /**
+     * @param target a model folder and the side of its images
+     * @param pairs pairs to time (after one warm-up pair)
+     * @param steps generation steps
+     * @param variants as given to {@code --variants}
+     * @param effects whether the analysis measures output effects too
+     * @return the measurement
+     */
+    public static Result run(EngineBenchmark.Target target, int pairs, int steps, String variants, boolean effects)
+            throws ModelLoadException, PairRejection {
         long start = System.nanoTime();
         try (Vlm model = Families.load(target.dir(), "cpu", target.pixelBounds())) {
             double load = (System.nanoTime() - start) / 1e9;
             long rssAfterLoad = Machine.peakRssMib();
-            Result r = run(model, target.label(), pairs, steps, variants, target.imageSide());
+            Result r = run(model, target.label(), pairs, steps, variants, target.imageSide(), effects);
             return new Result(r.model(), r.variants(), r.pairs(), r.steps(), r.tokens(), r.rowsPerPair(), r.prepare(),
                     r.generate(), r.analyze(), r.prepareCpu(), r.generateCpu(), r.analyzeCpu(), load, rssAfterLoad,
-                    Machine.peakRssMib());
+                    Machine.peakRssMib(), r.effects(), r.effectRowsPerPair());
         }
     }
 
@@ -133,12 +169,28 @@ public final class CostBenchmark {
      * @return the measurement (no load time or memory figures: -1)
      */
     public static Result run(Vlm model, String name, int pairs, int steps, String variants, int imageSide) throws PairRejection {
-        ImpactAnalyzer analyzer = new ImpactAnalyzer(model, analysis(steps, variants));
+        return run(model, name, pairs, steps, variants, imageSide, false);
+    }
+
+    /**
+     * @param model a loaded model
+     * @param name its name for the report
+     * @param pairs pairs to time (after one warm-up pair)
+     * @param steps generation steps
+     * @param variants as given to {@code --variants}
+     * @param imageSide 0 for the toy images as drawn, else the side they are resized to
+     * @param effects whether the analysis measures output effects too
+     * @return the measurement (no load time or memory figures: -1)
+     */
+    public static Result run(Vlm model, String name, int pairs, int steps, String variants, int imageSide, boolean effects)
+            throws PairRejection {
+        ImpactAnalyzer analyzer = new ImpactAnalyzer(model, analysis(steps, variants, effects));
         java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         List<PairRequest> requests = requests(pairs + 1, steps, imageSide);
         long[] wall = new long[3];
         long[] cpu = new long[3];
         long rows = 0;
+        long effectRows = 0;
         int maxSteps = 0;
         int tokens = 0;
         for (int i = 0; i < requests.size(); i++) {
@@ -167,11 +219,12 @@ public final class CostBenchmark {
                 cpu[k] += c[k + 1] - c[k];
             }
             rows += impact.rowCount();
+            effectRows += impact.steps().stream().mapToLong(st -> st.effects() == null ? 0 : st.effects().rowCount()).sum();
             maxSteps = Math.max(maxSteps, impact.steps().size());
         }
         return new Result(name, variants, pairs, maxSteps, tokens, (double) rows / pairs, wall[0] / 1e9 / pairs,
                 wall[1] / 1e9 / pairs, wall[2] / 1e9 / pairs, cpu[0] / 1e9 / pairs, cpu[1] / 1e9 / pairs,
-                cpu[2] / 1e9 / pairs, -1, -1, -1);
+                cpu[2] / 1e9 / pairs, -1, -1, -1, effects, (double) effectRows / pairs);
     }
 
     /** Toy pairs of seed 99 (the engine benchmark's), as requests in mode both. */
@@ -242,15 +295,18 @@ public final class CostBenchmark {
                 + "for `all`), exact, the same toy pairs; plain generation: the same prompt preparation and greedy "
                 + "decoding with a KV cache (`GreedyDecoder`, no-op listener). One thread (DJL intra-op threads: "
                 + System.getProperty("ai.djl.pytorch.num_threads", "default") + "); seconds per pair, summed over "
-                + "pairs run alternately. Goal: ratio at most " + GOAL + " with every variant.\n\n");
-        md.append("| model | variants | pairs | steps | masked tokens | rows/pair | prepare ms | generation ms | analysis ms | "
+                + "pairs run alternately. Goal: ratio at most " + GOAL + " with every variant (without effects). "
+                + "With effects, the analysis also hides every unit at every layer and re-runs the decoder from it "
+                + "(`--effects`, docs/ENGINE.md).\n\n");
+        md.append("| model | variants | effects | effect rows/pair | pairs | steps | masked tokens | rows/pair | prepare ms | generation ms | analysis ms | "
                 + "ratio (wall) | ratio (CPU) | ratio without prepare (CPU) | goal | load s | peak RSS MiB (loaded / end) |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Result r : results) {
-            String goal = !r.variants().equals(ALL_VARIANTS) ? "(stated for all)" : r.ratioCpu() <= GOAL ? "met" : "NOT met";
-            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %d | %.0f | %.1f / %.1f | %.1f / %.1f | %.1f / %.1f "
+            String goal = !r.variants().equals(ALL_VARIANTS) || r.effects() ? "(stated for all, no effects)"
+                    : r.ratioCpu() <= GOAL ? "met" : "NOT met";
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %.0f | %d | %d | %d | %.0f | %.1f / %.1f | %.1f / %.1f | %.1f / %.1f "
                             + "| %.2fx | %.2fx | %.2fx | %s | %.1f | %d / %d |%n",
-                    r.model(), r.variants(), r.pairs(), r.steps(), r.tokens(), r.rowsPerPair(), r.prepare() * 1e3,
+                    r.model(), r.variants(), r.effects() ? "all layers" : "off", r.effectRowsPerPair(), r.pairs(), r.steps(), r.tokens(), r.rowsPerPair(), r.prepare() * 1e3,
                     r.prepareCpu() * 1e3, r.generate() * 1e3, r.generateCpu() * 1e3, r.analyze() * 1e3,
                     r.analyzeCpu() * 1e3, r.ratio(), r.ratioCpu(), r.ratioCpuWithoutPrepare(), goal, r.loadSeconds(),
                     r.rssAfterLoadMib(), r.peakRssMib()));

@@ -26,6 +26,15 @@ class CostBenchmarkTest {
         assertThat(r.analyze()).isPositive();
         assertThat(r.generateCpu()).isPositive();
         assertThat(r.analyzeCpu()).isPositive();
+        assertThat(r.effects()).isFalse();
+    }
+
+    @Test
+    void withEffectsTheAnalysisHidesEveryUnit() throws Exception {
+        CostBenchmark.Result r = CostBenchmark.run(TinyModels.get(TinyModels.LLAVA), TinyModels.LLAVA, 2, 3, "attn", 0, true);
+        assertThat(r.effects()).isTrue();
+        assertThat(r.effectRowsPerPair()).as("one row per masked token and step").isGreaterThanOrEqualTo(r.tokens());
+        assertThat(CostBenchmark.markdown(List.of(r), "cmd")).contains("| tiny-llava | attn | all layers |");
     }
 
     @Test
@@ -39,7 +48,8 @@ class CostBenchmarkTest {
         assertThat(r.ratioCpuWithoutPrepare()).isEqualTo(2.5, org.assertj.core.data.Offset.offset(1e-9));
         String md = CostBenchmark.markdown(List.of(r, without), "./submit.sh bench cost");
         assertThat(md).startsWith("## Cost: analysis vs plain generation")
-                .contains("| m | all | 1 | 5 | 40 | 1000 |", "| 3.00x | 2.00x | 2.50x | met | 2.5 | 900 / 1200 |")
-                .contains("| m | attn,heads | 1 | 5 | 40 | 1000 |", "| 3.00x | 2.00x | 2.50x | (stated for all) |");
+                .contains("| m | all | off | 0 | 1 | 5 | 40 | 1000 |", "| 3.00x | 2.00x | 2.50x | met | 2.5 | 900 / 1200 |")
+                .contains("| m | attn,heads | off | 0 | 1 | 5 | 40 | 1000 |",
+                        "| 3.00x | 2.00x | 2.50x | (stated for all, no effects) |");
     }
 }

@@ -10,14 +10,21 @@ import java.io.Serializable;
  * @param variants which variants to measure
  * @param algorithm exact closed form or naive re-run
  * @param maskSpecial whether special (template) tokens are masked too
+ * @param effects whether and how output effects are measured
  */
 public record AnalysisOptions(MaskMode maskMode, int maxNewTokens, VariantSet variants,
-                              Algorithm algorithm, boolean maskSpecial) implements Serializable {
+                              Algorithm algorithm, boolean maskSpecial, EffectOptions effects) implements Serializable {
 
     public AnalysisOptions {
         if (maxNewTokens < 1) {
             throw new IllegalArgumentException("max new tokens must be at least 1 (got " + maxNewTokens + ")");
         }
+    }
+
+    /** Options without output effects. */
+    public AnalysisOptions(MaskMode maskMode, int maxNewTokens, VariantSet variants, Algorithm algorithm,
+                           boolean maskSpecial) {
+        this(maskMode, maxNewTokens, variants, algorithm, maskSpecial, EffectOptions.OFF);
     }
 
     /** @return the defaults: both modalities, 3 tokens, default variants, exact, no special tokens */
@@ -27,6 +34,11 @@ public record AnalysisOptions(MaskMode maskMode, int maxNewTokens, VariantSet va
 
     /** @return a copy with another algorithm */
     public AnalysisOptions withAlgorithm(Algorithm other) {
-        return new AnalysisOptions(maskMode, maxNewTokens, variants, other, maskSpecial);
+        return new AnalysisOptions(maskMode, maxNewTokens, variants, other, maskSpecial, effects);
+    }
+
+    /** @return a copy with other effect options */
+    public AnalysisOptions withEffects(EffectOptions other) {
+        return new AnalysisOptions(maskMode, maxNewTokens, variants, algorithm, maskSpecial, other);
     }
 }

@@ -31,6 +31,7 @@ public final class ImpactAnalyzer implements PairAnalyzer {
     private final AnalysisOptions options;
     private final LayerMasking masking;
     private final List<String> variantNames;
+    private final OutputEffects effects;       // null unless --effects
 
     /**
      * @param model the shared model of this JVM
@@ -41,6 +42,8 @@ public final class ImpactAnalyzer implements PairAnalyzer {
         this.options = options;
         this.masking = LayerMasking.of(options.algorithm(), options.variants());
         this.variantNames = options.variants().names(model.shape().numHeads());
+        this.effects = options.effects().enabled()
+                ? new OutputEffects(options.effects(), model.vocabulary(), model.shape().numLayers()) : null;
     }
 
     @Override
@@ -73,7 +76,10 @@ public final class ImpactAnalyzer implements PairAnalyzer {
                         + " tokens plus " + request.maxNewTokens() + " new tokens exceeds the model's context of "
                         + shape.maxPositions() + " (shorten the question or lower max_new_tokens)", null);
             }
-            try (DecoderSession session = model.decoder().open(prompt, pair, options.algorithm() == Algorithm.NAIVE)) {
+            // the naive re-run needs every layer's input; effects from a later layer start at its input
+            boolean keepLayerInputs = options.algorithm() == Algorithm.NAIVE
+                    || (effects != null && options.effects().firstLayer() > 0);
+            try (DecoderSession session = model.decoder().open(prompt, pair, keepLayerInputs)) {
                 return generate(request, prompt, session, pair);
             }
         } catch (RuntimeException e) {
@@ -104,8 +110,10 @@ public final class ImpactAnalyzer implements PairAnalyzer {
                 rows.addLayer(layer, positions, heads, options.variants(), out, lt);
             }
         }
+        StepEffects stepEffects = effects == null ? null
+                : effects.measure(session, tokens, positions, trace.logits().toFloatArray(), predicted, stepManager);
         return new StepImpact(step, session.length(), predicted, model.vocabulary().tokenText(predicted), predictedProb,
-                rows.layer, rows.position, rows.variant, rows.l2, rows.cosine);
+                rows.layer, rows.position, rows.variant, rows.l2, rows.cosine, stepEffects);
     }
 
     private int[] maskable(List<TokenInfo> tokens, MaskMode mode) {

@@ -17,10 +17,18 @@ package io.maskimpact.analysis;
  * @param variant variant index per row
  * @param l2 L2 distance per row
  * @param cosine cosine distance per row (1 - cosine similarity)
+ * @param effects the step's output effects, or null when they are not measured
  */
 public record StepImpact(int step, int sequenceLength, int predictedTokenId, String predictedText,
                          float predictedProb, int[] layer, int[] position, short[] variant,
-                         float[] l2, float[] cosine) {
+                         float[] l2, float[] cosine, StepEffects effects) {
+
+    /** A step without output effects. */
+    public StepImpact(int step, int sequenceLength, int predictedTokenId, String predictedText, float predictedProb,
+                      int[] layer, int[] position, short[] variant, float[] l2, float[] cosine) {
+        this(step, sequenceLength, predictedTokenId, predictedText, predictedProb, layer, position, variant, l2, cosine,
+                null);
+    }
 
     /** @return the number of rows */
     public int rowCount() {

@@ -5,6 +5,8 @@
  * layer, compares the final position's vectors (Full, Attn, each head) with one key hidden, by
  * the exact closed form ({@code ExactMasking}) or the naive re-run ({@code NaiveMasking}). Its
  * results are columnar ({@link io.maskimpact.analysis.StepImpact}); the job turns them into rows.
+ * With {@code --effects} it also measures, per step, how the next-token distribution changes when
+ * each unit is hidden at every layer ({@code OutputEffects}, {@link io.maskimpact.analysis.StepEffects}).
  * The contract types here ({@link io.maskimpact.analysis.PairRequest},
  * {@link io.maskimpact.analysis.PairImpact}, {@link io.maskimpact.analysis.AnalysisOptions}) are
  * what the Spark job ships and receives.

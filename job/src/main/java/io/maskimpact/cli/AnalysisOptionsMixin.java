@@ -31,11 +31,27 @@ public class AnalysisOptionsMixin {
             description = "Also mask special (chat template) tokens. Default: false.")
     String maskSpecial;
 
+    @Option(names = "--effects", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+            description = "Also write the effects table: each maskable unit hidden at every layer (or --effect-layers), "
+                    + "the change of the next-token distribution (KL, probability drop, top-1 flip). Default: false.")
+    String effects;
+
+    @Option(names = "--effect-layers", paramLabel = "A-B",
+            description = "Layers that hide the unit for --effects: all, or A-B (0-based, inclusive). Default: all.")
+    String effectLayers;
+
+    @Option(names = "--effect-block", paramLabel = "K",
+            description = "For --effects, hide vision tokens in K x K blocks of their grid (1: one at a time). Default: 1.")
+    String effectBlock;
+
     void putInto(Map<String, String> cli) {
         Options.put(cli, JobConf.MASK_MODE, maskMode);
         Options.put(cli, JobConf.MAX_NEW_TOKENS, maxNewTokens);
         Options.put(cli, JobConf.VARIANTS, variants);
         Options.put(cli, JobConf.ALGORITHM, algorithm);
         Options.put(cli, JobConf.MASK_SPECIAL, maskSpecial);
+        Options.put(cli, JobConf.EFFECTS, effects);
+        Options.put(cli, JobConf.EFFECT_LAYERS, effectLayers);
+        Options.put(cli, JobConf.EFFECT_BLOCK, effectBlock);
     }
 }

@@ -36,6 +36,24 @@ public interface DecoderSession extends LayerInternals, AutoCloseable {
     StepTrace next(int tokenId, NDManager step);
 
     /**
+     * The next-token logits at the final position when, for each of B entries, a set of key
+     * positions is hidden from every query at the layers {@code firstLayer..lastLayer} (their
+     * attention logits set to the dtype minimum), the other layers running as usual: the whole
+     * decoder re-run over the current sequence, which is what {@code --effects} compares with the
+     * baseline. Positions no hidden key can reach are not recomputed: their keys and values come
+     * from the cache, so only the sequence from the first affected position on is re-run (from the
+     * first hidden key, or from the start of its bidirectional attention block). Residual additions
+     * are applied as the prefill applies them.
+     *
+     * @param hidden per entry, the key positions to hide (B entries, each non-empty)
+     * @param firstLayer first layer that hides them
+     * @param lastLayer last layer that hides them (inclusive)
+     * @param step owner of the result and every temporary
+     * @return logits, (B, V)
+     */
+    NDArray logitsHiding(int[][] hidden, int firstLayer, int lastLayer, NDManager step);
+
+    /**
      * @return the naive re-run of this session's layers
      * @throws IllegalStateException when the session was opened without {@code keepLayerInputs}
      */

@@ -78,6 +78,10 @@ public final class CsvExport {
                 names.add(OutputSchema.RUN_ID);
                 names.addAll(OutputSchema.IMPACT_SORT_KEY);
             }
+            case OutputSchema.EFFECTS -> {
+                names.addAll(List.of(OutputSchema.GENERATION_STEP, OutputSchema.RUN_ID));
+                names.addAll(OutputSchema.EFFECTS_SORT_KEY);
+            }
             case OutputSchema.STEPS -> names.addAll(List.of(OutputSchema.RUN_ID, OutputSchema.PAIR_ID,
                     OutputSchema.GENERATION_STEP));
             case OutputSchema.ERRORS -> names.addAll(List.of(OutputSchema.RUN_ID, OutputSchema.PAIR_ID,

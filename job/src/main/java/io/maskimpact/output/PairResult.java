@@ -1,6 +1,7 @@
 package io.maskimpact.output;
 
 import io.maskimpact.analysis.PairImpact;
+import io.maskimpact.analysis.StepEffects;
 import io.maskimpact.analysis.StepImpact;
 import io.maskimpact.model.TokenInfo;
 import io.maskimpact.model.TokenKind;
@@ -57,9 +58,12 @@ public final class PairResult implements Serializable {
         final float[] l2;
         final float[] cosine;
         final int rows;
+        /** The step's output effects (kept by {@link #light()}: they are written from the driver), or null. */
+        final StepEffects effects;
 
         Step(StepImpact s, int[] variantRank) {
             step = s.step();
+            effects = s.effects();
             sequenceLength = s.sequenceLength();
             generatedTokenId = s.predictedTokenId();
             generatedText = s.predictedText();
@@ -95,6 +99,7 @@ public final class PairResult implements Serializable {
             generatedTokenId = s.generatedTokenId;
             generatedText = s.generatedText;
             generatedProb = s.generatedProb;
+            effects = s.effects;
             layer = position = null;
             variant = null;
             l2 = cosine = null;
@@ -142,9 +147,11 @@ public final class PairResult implements Serializable {
         gridCols = full.gridCols;
         promptLength = full.promptLength;
         numLayers = full.numLayers;
-        tokenText = new String[0];
-        tokenKind = new byte[0];
-        patchRow = patchCol = new int[0];
+        boolean effects = java.util.Arrays.stream(full.steps).anyMatch(st -> st.effects != null);
+        tokenText = effects ? full.tokenText : new String[0];
+        tokenKind = effects ? full.tokenKind : new byte[0];
+        patchRow = effects ? full.patchRow : new int[0];
+        patchCol = effects ? full.patchCol : new int[0];
         variantNames = new String[0];
         steps = new Step[full.steps.length];
         for (int i = 0; i < steps.length; i++) {
@@ -237,8 +244,9 @@ public final class PairResult implements Serializable {
     }
 
     /**
-     * @return a copy without the impact arrays: everything the {@code pairs}, {@code steps} and
-     *     {@code errors} tables need, a few hundred bytes
+     * @return a copy without the impact arrays: everything the {@code pairs}, {@code steps},
+     *     {@code errors} and {@code effects} tables need, a few hundred bytes plus the effects (one
+     *     row per unit and step) and the token texts they name
      */
     public PairResult light() {
         return new PairResult(this);
@@ -274,6 +282,15 @@ public final class PairResult implements Serializable {
         long n = 0;
         for (Step s : steps) {
             n += s.rowCount();
+        }
+        return n;
+    }
+
+    /** @return the number of effects rows */
+    public long effectRows() {
+        long n = 0;
+        for (Step s : steps) {
+            n += s.effects == null ? 0 : s.effects.rowCount();
         }
         return n;
     }

@@ -1,5 +1,6 @@
 package io.maskimpact.output;
 
+import io.maskimpact.analysis.StepEffects;
 import io.maskimpact.model.TokenKind;
 import io.maskimpact.schema.OutputSchema;
 import java.util.ArrayList;
@@ -83,6 +84,34 @@ public final class TableRows {
                 run, pair, s.step, s.generatedTokenId, utf8(s.generatedText == null ? "" : s.generatedText),
                 s.generatedProb, s.sequenceLength, (long) s.rowCount()
             }));
+        }
+        return rows;
+    }
+
+    /**
+     * @param runId the run
+     * @param r one pair's result
+     * @param layers the {@code layers} column: {@code all} or {@code A-B}
+     * @return its {@code effects} rows, by step then position (none without effects)
+     */
+    public static List<InternalRow> effects(String runId, PairResult r, String layers) {
+        List<InternalRow> rows = new ArrayList<>();
+        UTF8String run = utf8(runId);
+        UTF8String pair = utf8(r.pairId());
+        UTF8String window = utf8(layers);
+        for (PairResult.Step s : r.steps) {
+            StepEffects e = s.effects;
+            for (int i = 0; e != null && i < e.rowCount(); i++) {
+                int pos = e.position()[i];
+                boolean cell = r.patchRow[pos] >= 0;
+                rows.add(new GenericInternalRow(new Object[] {
+                    run, pair, s.step, window, pos, e.unitSize()[i], utf8(r.tokenText[pos]),
+                    KIND_VALUES[r.tokenKind[pos]], e.imageIndex()[i] >= 0 ? (Object) e.imageIndex()[i] : null,
+                    cell ? (Object) r.patchRow[pos] : null, cell ? (Object) r.patchCol[pos] : null,
+                    e.klDivergence()[i], e.probDrop()[i], e.logitDiff()[i], e.greedyRank()[i],
+                    e.maskedTop1()[i] != s.generatedTokenId, utf8(e.maskedTop1Text()[i])
+                }));
+            }
         }
         return rows;
     }

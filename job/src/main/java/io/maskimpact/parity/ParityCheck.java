@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.maskimpact.analysis.Algorithm;
 import io.maskimpact.analysis.AnalysisOptions;
+import io.maskimpact.analysis.EffectOptions;
+import io.maskimpact.analysis.StepEffects;
 import io.maskimpact.analysis.GreedyDecoder;
 import io.maskimpact.analysis.ImpactAnalyzer;
 import io.maskimpact.analysis.MaskMode;
@@ -31,8 +33,9 @@ import java.util.List;
 /**
  * Runs the engine on a reference dump's pairs and compares it with transformers stage by stage:
  * pixel values, input ids, each decoder layer's output and the logits at the final position of
- * every step, the greedy tokens and their probabilities, the answer, and every row of the original
- * masking algorithm (every key position, every variant, exact closed form).
+ * every step, the greedy tokens and their probabilities, the answer, every row of the original
+ * masking algorithm (every key position, every variant, exact closed form), and the output effects
+ * of hiding each key position at every layer and at the dump's window of layers.
  *
  * <p>Images are read by the job's own {@link ImageLoader}, as a run reads them.
  *
@@ -58,8 +61,12 @@ public final class ParityCheck {
         ParityReport report = new ParityReport();
         ImageLoader images = new ImageLoader(new Configuration(), ImageLoader.DEFAULT_MAX_BYTES, ImageLoader.DEFAULT_MAX_PIXELS);
         AnalysisOptions options = new AnalysisOptions(MaskMode.BOTH, dump.maxNewTokens(), new VariantSet(true, true, true, true),
-                Algorithm.EXACT, true);
+                Algorithm.EXACT, true, new EffectOptions(true, 0, -1, 1));
         ImpactAnalyzer analyzer = new ImpactAnalyzer(model, options);
+        int[] window = dump.effectLayers();
+        // the windowed effects need no impact rows beyond the cheapest variant
+        ImpactAnalyzer windowed = new ImpactAnalyzer(model, new AnalysisOptions(MaskMode.BOTH, dump.maxNewTokens(),
+                new VariantSet(false, true, false, false), Algorithm.EXACT, true, new EffectOptions(true, window[0], window[1], 1)));
         for (ReferenceDump.Pair pair : dump.pairs().subList(0, Math.min(maxPairs, dump.pairs().size()))) {
             String id = pair.pairId();
             PixelImage image;
@@ -76,8 +83,12 @@ public final class ParityCheck {
                 int[] ids = prompt.tokens().stream().mapToInt(TokenInfo::tokenId).toArray();
                 report.equal("input_ids", id, Arrays.toString(ids), Arrays.toString(pair.inputIds()));
                 compareForward(report, model, dump, pair, prompt, manager);
-                compareRows(report, analyzer.analyze(new PairRequest(id, image, pair.question(), dump.maxNewTokens(),
-                        MaskMode.BOTH)), dump, manager);
+                PairRequest request = new PairRequest(id, image, pair.question(), dump.maxNewTokens(), MaskMode.BOTH);
+                PairImpact impact = analyzer.analyze(request);
+                compareRows(report, impact, dump, manager);
+                compareEffects(report, impact, dump, "effects", "effects", manager);
+                compareEffects(report, windowed.analyze(request), dump, "effects " + window[0] + "-" + window[1],
+                        "effects_window", manager);
             } catch (PromptException e) {
                 report.equal("prompt", id, "failed: " + e.getMessage(), "built");
             } catch (PairRejection e) {
@@ -142,6 +153,27 @@ public final class ParityCheck {
                 String row = where + "/layer" + step.layer()[i] + "/key" + step.position()[i] + "/" + names.get(step.variant()[i]);
                 report.numbers(stage + " l2", row, new float[] {step.l2()[i]}, new float[] {refL2[at]});
                 report.numbers(stage + " cosine", row, new float[] {step.cosine()[i]}, new float[] {refCos[at]});
+            }
+        }
+    }
+
+    /** Every unit's effects against the reference's (S, 5) rows of the same step. */
+    private static void compareEffects(ParityReport report, PairImpact impact, ReferenceDump dump, String stage,
+                                       String tensor, NDManager manager) throws ModelLoadException {
+        for (StepImpact step : impact.steps()) {
+            String where = impact.pairId() + "/step" + step.step();
+            StepEffects e = step.effects();
+            float[] ref = dump.tensor(where + "/" + tensor, manager).toFloatArray();   // (S, 5)
+            int columns = ReferenceDump.EFFECT_COLUMNS.size();
+            report.equal(stage + " row_count", where, String.valueOf(e.rowCount()), String.valueOf(ref.length / columns));
+            for (int i = 0; i < e.rowCount(); i++) {
+                int at = e.position()[i] * columns;
+                String row = where + "/key" + e.position()[i];
+                report.numbers(stage + " kl_divergence", row, new float[] {e.klDivergence()[i]}, new float[] {ref[at]});
+                report.numbers(stage + " prob_drop", row, new float[] {e.probDrop()[i]}, new float[] {ref[at + 1]});
+                report.numbers(stage + " logit_diff", row, new float[] {e.logitDiff()[i]}, new float[] {ref[at + 2]});
+                report.equal(stage + " greedy_rank", row, String.valueOf(e.greedyRank()[i]), String.valueOf((int) ref[at + 3]));
+                report.equal(stage + " masked_top1", row, String.valueOf(e.maskedTop1()[i]), String.valueOf((int) ref[at + 4]));
             }
         }
     }

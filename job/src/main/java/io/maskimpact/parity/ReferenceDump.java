@@ -20,11 +20,17 @@ import java.util.List;
  *
  * <p>Tensors per pair {@code P} and step {@code t}: {@code P/pixel_values};
  * {@code P/step<t>/resid_post} (L, d); {@code P/step<t>/logits} (V); {@code P/step<t>/l2} and
- * {@code P/step<t>/cosine} (L, S, NV) in {@link #variants()} order.
+ * {@code P/step<t>/cosine} (L, S, NV) in {@link #variants()} order; the output effects of hiding each
+ * key position at every layer, {@code P/step<t>/effects} (S, 5), and at the layers
+ * {@link #effectLayers()}, {@code P/step<t>/effects_window} (S, 5), with the columns
+ * {@link #EFFECT_COLUMNS}.
  */
 public final class ReferenceDump {
     /** The dump format this reader understands. */
-    public static final int FORMAT = 1;
+    public static final int FORMAT = 2;
+    /** The columns of the effects tensors (the masked argmax is a token id, stored as a float). */
+    public static final List<String> EFFECT_COLUMNS = List.of("kl_divergence", "prob_drop", "logit_diff", "greedy_rank",
+            "masked_top1");
 
     private final Path dir;
     private final HfConfig json;
@@ -110,6 +116,11 @@ public final class ReferenceDump {
     /** @return greedy tokens per pair at most */
     public int maxNewTokens() throws ModelLoadException {
         return json.intValue("max_new_tokens");
+    }
+
+    /** @return the first and last layer (inclusive) of the windowed effects */
+    public int[] effectLayers() {
+        return ints(json.json().getAsJsonArray("effect_layers"));
     }
 
     /** @return the variant names of the rows' last axis */

@@ -22,17 +22,18 @@ import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.util.SerializableConfiguration;
 
 /**
- * Step 6 of a run, once per commit: analyse a batch of pairs and write its four tables.
+ * Step 6 of a run, once per commit: analyse a batch of pairs and write its tables.
  *
  * <p>The pairs are spread over partitions ({@code --partitions}, default one per core) and
  * analysed in {@code mapPartitions} ({@link AnalyzePairs}) inside the {@code impact} write, so
  * impact rows stream from the model to the Parquet writer without being cached. The small
  * tables are then written from the pairs' light results, which came back to the driver through
- * an accumulator, in the order {@code steps}, {@code errors}, {@code pairs}: a pair counts as
+ * an accumulator, in the order {@code effects}, {@code steps}, {@code errors}, {@code pairs}: a pair counts as
  * complete once its {@code pairs} row is committed, which is what resume relies on.
  *
  * <p>Cost: one Spark job for {@code impact} (no shuffle, no sort), one small
- * job per other table; the light results (a few hundred bytes per pair) pass through the driver.
+ * job per other table; the light results (a few hundred bytes per pair, plus one row per unit
+ * and step with {@code --effects}) pass through the driver.
  */
 final class AnalyzeAndCommit {
 
@@ -84,6 +85,7 @@ final class AnalyzeAndCommit {
         }
         List<PairResult> all = new ArrayList<>(rejected);
         all.addAll(results);
+        List<InternalRow> effects = new ArrayList<>();
         List<InternalRow> steps = new ArrayList<>();
         List<InternalRow> errors = new ArrayList<>();
         List<InternalRow> pairRows = new ArrayList<>();
@@ -91,6 +93,7 @@ final class AnalyzeAndCommit {
         long failed = 0;
         long impactRows = 0;
         for (PairResult r : all) {
+            effects.addAll(TableRows.effects(conf.runId(), r, conf.analysis().effects().layersLabel()));
             steps.addAll(TableRows.steps(conf.runId(), r));
             add(errors, TableRows.error(conf.runId(), r));
             add(pairRows, TableRows.pair(conf.runId(), r));
@@ -103,6 +106,7 @@ final class AnalyzeAndCommit {
             }
             impactRows += r.impactRows();
         }
+        write(jsc, OutputSchema.EFFECTS, effects, label);
         write(jsc, OutputSchema.STEPS, steps, label);
         write(jsc, OutputSchema.ERRORS, errors, label);
         write(jsc, OutputSchema.PAIRS, pairRows, label);
@@ -114,7 +118,15 @@ final class AnalyzeAndCommit {
             return;
         }
         jsc.setJobDescription(conf.runId() + " " + label + ": write " + tableRows.size() + " " + table + " rows");
-        writer.append(table, TableWriter.frame(spark, jsc.parallelize(tableRows, 1), table));
+        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> frame = TableWriter.frame(spark, jsc.parallelize(tableRows, 1), table);
+        if (OutputSchema.EFFECTS.equals(table)) {
+            // one file per step, rows in the sort key's order (the writer keeps a sorted input's order)
+            List<String> order = new ArrayList<>(OutputSchema.partitionColumns(table));
+            order.addAll(OutputSchema.EFFECTS_SORT_KEY);
+            frame = frame.sortWithinPartitions(order.stream().map(org.apache.spark.sql.functions::col)
+                    .toArray(org.apache.spark.sql.Column[]::new));
+        }
+        writer.append(table, frame);
     }
 
     /** One result per pair (a retried partition may report twice), in the order of the commit's pairs. */

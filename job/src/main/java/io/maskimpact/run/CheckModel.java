@@ -30,6 +30,18 @@ final class CheckModel {
     }
 
     static ModelInfo run(JobConf conf, boolean localMaster) throws RunSetupException {
+        ModelInfo info = load(conf, localMaster);
+        if (conf.analysis().effects().enabled()) {
+            try {
+                conf.analysis().effects().lastLayerOf(info.numLayers());
+            } catch (IllegalArgumentException e) {
+                throw RunErrors.model("Cannot measure effects: " + e.getMessage(), e);
+            }
+        }
+        return info;
+    }
+
+    private static ModelInfo load(JobConf conf, boolean localMaster) throws RunSetupException {
         Path dir = Path.of(conf.model());
         try {
             if (localMaster) {

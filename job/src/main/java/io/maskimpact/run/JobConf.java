@@ -2,6 +2,7 @@ package io.maskimpact.run;
 
 import io.maskimpact.analysis.Algorithm;
 import io.maskimpact.analysis.AnalysisOptions;
+import io.maskimpact.analysis.EffectOptions;
 import io.maskimpact.analysis.MaskMode;
 import io.maskimpact.analysis.VariantSet;
 import io.maskimpact.input.ImageLoader;
@@ -84,6 +85,9 @@ public record JobConf(String manifest, String model, String out, String master, 
     public static final String VARIANTS = "variants";
     public static final String ALGORITHM = "algorithm";
     public static final String MASK_SPECIAL = "mask-special";
+    public static final String EFFECTS = "effects";
+    public static final String EFFECT_LAYERS = "effect-layers";
+    public static final String EFFECT_BLOCK = "effect-block";
     public static final String FORMAT = "format";
     public static final String MODE = "mode";
     public static final String ROUND_DECIMALS = "round-decimals";
@@ -105,9 +109,9 @@ public record JobConf(String manifest, String model, String out, String master, 
 
     /** Every key a config file or {@code spark.maskimpact.*} may set. */
     public static final List<String> KEYS = List.of(MANIFEST, MODEL, OUT, MASTER, MASK_MODE, MAX_NEW_TOKENS,
-            VARIANTS, ALGORITHM, MASK_SPECIAL, FORMAT, MODE, ROUND_DECIMALS, ZSTD_LEVEL, CSV, PARTITIONS, LIMIT,
-            COMMIT_EVERY, DEVICE, ALLOW_EXTERNAL_IMAGES, MAX_IMAGE_PIXELS, MIN_PIXELS, MAX_PIXELS, IMAGE_SPLITTING, RUN_ID,
-            COPY_IMAGES);
+            VARIANTS, ALGORITHM, MASK_SPECIAL, EFFECTS, EFFECT_LAYERS, EFFECT_BLOCK, FORMAT, MODE, ROUND_DECIMALS,
+            ZSTD_LEVEL, CSV, PARTITIONS, LIMIT, COMMIT_EVERY, DEVICE, ALLOW_EXTERNAL_IMAGES, MAX_IMAGE_PIXELS, MIN_PIXELS,
+            MAX_PIXELS, IMAGE_SPLITTING, RUN_ID, COPY_IMAGES);
 
     /** The shipped tiny model, relative to the project's home ({@code -Dmaskimpact.home}, set by submit.sh). */
     public static final String DEFAULT_MODEL_RELATIVE = "models/tiny-llava";
@@ -169,7 +173,8 @@ public record JobConf(String manifest, String model, String out, String master, 
                         v -> intIn(v, 1, PairValidator.MAX_NEW_TOKENS_LIMIT)),
                 s.get(VARIANTS, DEFAULT_VARIANTS, VariantSet::parse),
                 s.get(ALGORITHM, DEFAULT_ALGORITHM, Algorithm::parse),
-                s.get(MASK_SPECIAL, "false", JobConf::bool));
+                s.get(MASK_SPECIAL, "false", JobConf::bool),
+                effects(s));
         String runId = s.get(RUN_ID, null, JobConf::runIdValue);
         JobConf conf = new JobConf(
                 s.get(MANIFEST, null, v -> v),
@@ -197,6 +202,12 @@ public record JobConf(String manifest, String model, String out, String master, 
         return new Resolved(conf, Collections.unmodifiableMap(spark), Collections.unmodifiableSet(s.explicit));
     }
 
+    private static EffectOptions effects(Sources s) throws JobConfException {
+        int[] layers = s.get(EFFECT_LAYERS, EffectOptions.ALL_LAYERS, EffectOptions::parseLayers);
+        return new EffectOptions(s.get(EFFECTS, "false", JobConf::bool), layers[0], layers[1],
+                s.get(EFFECT_BLOCK, "1", v -> intIn(v, 1, 64)));
+    }
+
     /** @return a fresh run id: local time and 4 random hex digits, e.g. {@code 20261125-101500-3fa2} */
     public static String newRunId() {
         return LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
@@ -214,6 +225,7 @@ public record JobConf(String manifest, String model, String out, String master, 
         pairs.put(VARIANTS, new Object[] {analysis.variants(), other.analysis.variants()});
         pairs.put(ALGORITHM, new Object[] {analysis.algorithm(), other.analysis.algorithm()});
         pairs.put(MASK_SPECIAL, new Object[] {analysis.maskSpecial(), other.analysis.maskSpecial()});
+        pairs.put(EFFECTS, new Object[] {analysis.effects(), other.analysis.effects()});
         pairs.put(ROUND_DECIMALS, new Object[] {roundDecimals, other.roundDecimals});
         pairs.put(FORMAT, new Object[] {format, other.format});
         pairs.put(MIN_PIXELS, new Object[] {minPixels, other.minPixels});
@@ -238,6 +250,9 @@ public record JobConf(String manifest, String model, String out, String master, 
         m.put(VARIANTS, variantsText(analysis.variants()));
         m.put(ALGORITHM, analysis.algorithm().name().toLowerCase(Locale.ROOT));
         m.put(MASK_SPECIAL, String.valueOf(analysis.maskSpecial()));
+        m.put(EFFECTS, String.valueOf(analysis.effects().enabled()));
+        m.put(EFFECT_LAYERS, analysis.effects().layersLabel());
+        m.put(EFFECT_BLOCK, String.valueOf(analysis.effects().block()));
         m.put(FORMAT, format.source());
         m.put(MODE, mode.name().toLowerCase(Locale.ROOT));
         m.put(ROUND_DECIMALS, roundDecimals < 0 ? "none" : String.valueOf(roundDecimals));

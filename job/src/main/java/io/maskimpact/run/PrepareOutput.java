@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * <p>Overwrite removes the whole previous run (see {@link #removeOldRun}). Append and resume delete the staging
  * folders of killed Spark jobs. Resume then finds the pairs its run completed (those with a
  * {@code pairs} row: that table is written last in every commit) and deletes the rows of the
- * run's other pairs from {@code impact}, {@code steps} and {@code errors}, which an interrupted
+ * run's other pairs from {@code impact}, {@code effects}, {@code steps} and {@code errors}, which an interrupted
  * commit may have left; they are analysed again. Last, the run record {@code _runs/<id>.json}
  * is written, so that a killed run can be resumed.
  *
@@ -75,7 +75,7 @@ final class PrepareOutput {
                     unfinished.add(p.pairId());
                 }
             }
-            for (String table : List.of(OutputSchema.IMPACT, OutputSchema.STEPS, OutputSchema.ERRORS)) {
+            for (String table : List.of(OutputSchema.IMPACT, OutputSchema.EFFECTS, OutputSchema.STEPS, OutputSchema.ERRORS)) {
                 int files = writer.deletePairs(table, conf.runId(), unfinished);
                 if (files != 0) {
                     LOG.info("Resume: removed rows of unfinished pairs from {} ({})", table,

@@ -52,9 +52,10 @@ public record RunReport(String runId, String out, String model, long pairsOk, lo
         l.add(String.format(Locale.ROOT, "  impact rows: %,d written now; table holds %,d rows in %s (%.2f bytes/row)",
                 impactRows, impact.rows(), size(impact.bytes()),
                 impact.rows() == 0 ? 0.0 : (double) impact.bytes() / impact.rows()));
-        l.add(String.format(Locale.ROOT, "  on disk: %s in %d data files (pairs %,d rows, steps %,d, errors %,d)",
+        long effects = table(OutputSchema.EFFECTS).rows();
+        l.add(String.format(Locale.ROOT, "  on disk: %s in %d data files (pairs %,d rows, steps %,d, errors %,d%s)",
                 size(bytes), files, table(OutputSchema.PAIRS).rows(), table(OutputSchema.STEPS).rows(),
-                table(OutputSchema.ERRORS).rows()));
+                table(OutputSchema.ERRORS).rows(), effects > 0 ? String.format(Locale.ROOT, ", effects %,d", effects) : ""));
         List<ParquetFooters.Facts> bad = tables.stream().flatMap(t -> t.nonZstdFiles().stream()).toList();
         l.add(bad.isEmpty()
                 ? "  codec: ZSTD in every column chunk of all " + files + " files (read from the Parquet footers)"
@@ -65,7 +66,8 @@ public record RunReport(String runId, String out, String model, long pairsOk, lo
                     + OutputSchema.ERRORS + ")");
         }
         warnings.forEach(w -> l.add("  warning: " + w));
-        l.add("  output: " + out + " (tables impact/, pairs/, steps/, errors/; metadata " + OutputSchema.MANIFEST_FILE + ")");
+        l.add("  output: " + out + " (tables " + String.join(", ", OutputSchema.TABLES.stream().map(t -> t + "/").toList())
+                + "; metadata " + OutputSchema.MANIFEST_FILE + ")");
         return l;
     }
 

@@ -125,7 +125,7 @@ public final class FakeAnalyzer implements PairAnalyzer {
             }
             String text = "g" + step;
             steps.add(new StepImpact(step, tokens.size(), 500 + step, text, 0.5f + step / 100f, layer, position, variant,
-                    l2, cosine));
+                    l2, cosine, options.effects().enabled() ? effects(id, step, tokens, positions, text) : null));
             answer.append(step == 0 ? "" : " ").append(text);
             tokens.add(TokenInfo.plain(500 + step, text, TokenKind.GENERATED));
         }
@@ -134,6 +134,26 @@ public final class FakeAnalyzer implements PairAnalyzer {
                 ImageRegion.Box.whole(request.image().width(), request.image().height()));
         return new PairImpact(id, finalTokens, promptLength, List.of(region), answer.toString(), variants,
                 spec.layers(), steps);
+    }
+
+    /** One effects row per position, every unit a single token; the last position flips the answer. */
+    private static StepEffects effects(String id, int step, List<TokenInfo> tokens, int[] positions, String generated) {
+        int n = positions.length;
+        StepEffects e = new StepEffects(positions.clone(), new int[n], new int[n], new float[n], new float[n], new float[n],
+                new int[n], new int[n], new String[n]);
+        for (int i = 0; i < n; i++) {
+            int p = positions[i];
+            boolean flip = i == n - 1;
+            e.unitSize()[i] = 1;
+            e.imageIndex()[i] = tokens.get(p).imageIndex();
+            e.klDivergence()[i] = value(id, step, -1, p, 0, 3);
+            e.probDrop()[i] = value(id, step, -1, p, 0, 4) / 8f;
+            e.logitDiff()[i] = value(id, step, -1, p, 0, 5);
+            e.greedyRank()[i] = flip ? 2 : 1;
+            e.maskedTop1()[i] = flip ? 600 + step : 500 + step;
+            e.maskedTop1Text()[i] = flip ? "x" + step : generated;
+        }
+        return e;
     }
 
     /** A deterministic pseudo-random value in [0, 4) with a few decimals' worth of detail. */

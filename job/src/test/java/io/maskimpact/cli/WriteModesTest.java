@@ -185,8 +185,9 @@ class WriteModesTest extends SparkTestBase {
     @Test
     void resumeFinishesAnInterruptedCommitWithoutDuplicates() throws IOException {
         Path out = tmp.resolve("interrupted");
-        run(out, "--commit-every", "4", "--run-id", "r1");
+        run(out, "--commit-every", "4", "--run-id", "r1", "--effects");
         long complete = count("impact", out, "parquet");
+        long completeEffects = count("effects", out, "parquet");
         // simulate a kill between the impact and pairs commits of the last batch: drop its pairs file
         Path lastPairs;
         try (Stream<Path> s = Files.list(out.resolve("pairs"))) {
@@ -203,6 +204,10 @@ class WriteModesTest extends SparkTestBase {
         assertThat(r.out()).contains(lostPairs + " ok").contains((12 - lostPairs) + " already done");
         assertThat(count("pairs", out, "parquet")).isEqualTo(12);
         assertThat(count("impact", out, "parquet")).as("impact rows after resume").isEqualTo(complete);
+        assertThat(count("effects", out, "parquet")).as("effects rows after resume").isEqualTo(completeEffects)
+                .isPositive();
+        assertThat(scalarSql("SELECT count(*) - count(DISTINCT pair_id, generation_step, token_position) FROM parquet.`%s/effects`",
+                out)).as("duplicate effects rows").isEqualTo(0L);
         assertNoDuplicates(out, "parquet");
         assertThat(scalarSql("SELECT count(DISTINCT run_id) FROM parquet.`%s/impact`", out)).isEqualTo(1L);
     }

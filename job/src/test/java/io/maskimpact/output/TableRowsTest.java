@@ -8,6 +8,8 @@ import io.maskimpact.analysis.FakeAnalyzer;
 import io.maskimpact.analysis.MaskMode;
 import io.maskimpact.analysis.PairImpact;
 import io.maskimpact.analysis.PairRequest;
+import io.maskimpact.analysis.StepEffects;
+import io.maskimpact.analysis.StepImpact;
 import io.maskimpact.schema.OutputSchema;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -48,6 +50,46 @@ class TableRowsTest {
         assertThat(withCell).as("exactly the vision rows have a grid cell").isEqualTo(vision).isEqualTo(2 * 2 * 4 * 2);
         assertThat(rows.stream().filter(x -> x.getUTF8String(6).toString().equals("generated")).map(x -> x.getUTF8String(5).toString()))
                 .containsOnly("g0");
+    }
+
+    @Test
+    void effectsRowsSurviveTheLightCopyAndNameTheirUnit() throws Exception {
+        FakeAnalyzer fake = new FakeAnalyzer(new FakeAnalyzer.Spec(2, 2, 1, 2, 100, 0, Set.of(), Set.of()),
+                AnalysisOptions.defaults(), "fake");
+        PairImpact impact = fake.analyze(new PairRequest("p1", PixelImage.blank(2, 2, 3), "what colour", 1, MaskMode.BOTH));
+        StepImpact s = impact.steps().get(0);
+        int vision = java.util.stream.IntStream.range(0, impact.tokens().size())
+                .filter(i -> impact.tokens().get(i).hasCell()).findFirst().orElseThrow();
+        int text = java.util.stream.IntStream.range(0, impact.tokens().size())
+                .filter(i -> impact.tokens().get(i).kind() == io.maskimpact.model.TokenKind.TEXT).findFirst().orElseThrow();
+        StepEffects e = new StepEffects(new int[] {vision, text}, new int[] {4, 1}, new int[] {0, -1},
+                new float[] {0.5f, 0f}, new float[] {0.25f, 0f}, new float[] {1f, 0f}, new int[] {3, 1},
+                new int[] {s.predictedTokenId() + 1, s.predictedTokenId()}, new String[] {"blue", s.predictedText()});
+        StepImpact with = new StepImpact(s.step(), s.sequenceLength(), s.predictedTokenId(), s.predictedText(),
+                s.predictedProb(), s.layer(), s.position(), s.variant(), s.l2(), s.cosine(), e);
+        PairImpact withEffects = new PairImpact(impact.pairId(), impact.tokens(), impact.promptLength(), impact.regions(),
+                impact.answer(), impact.variantNames(), impact.numLayers(), List.of(with));
+        PairResult r = PairResult.ok(new PairResult.Input("p1", "a.png", null, "what colour", "both", 1), "fake", RAN_ON,
+                withEffects, 0.5f).light();
+        List<InternalRow> rows = TableRows.effects("run", r, "0-1");
+        assertThat(rows).hasSize(2).allSatisfy(x -> assertThat(x.numFields()).isEqualTo(OutputSchema.EFFECTS_SCHEMA.size()));
+        assertThat(r.effectRows()).isEqualTo(2);
+        org.apache.spark.sql.types.StructType schema = OutputSchema.EFFECTS_SCHEMA;
+        InternalRow cell = rows.get(0);
+        InternalRow word = rows.get(1);
+        assertThat(cell.getUTF8String(schema.fieldIndex(OutputSchema.LAYERS)).toString()).isEqualTo("0-1");
+        assertThat(cell.getInt(schema.fieldIndex(OutputSchema.TOKEN_POSITION))).isEqualTo(vision);
+        assertThat(cell.getInt(schema.fieldIndex(OutputSchema.UNIT_SIZE))).isEqualTo(4);
+        assertThat(cell.getInt(schema.fieldIndex(OutputSchema.IMAGE_INDEX))).isEqualTo(0);
+        assertThat(cell.isNullAt(schema.fieldIndex(OutputSchema.PATCH_ROW))).isFalse();
+        assertThat(cell.getBoolean(schema.fieldIndex(OutputSchema.TOP1_FLIP))).as("another argmax is a flip").isTrue();
+        assertThat(cell.getUTF8String(schema.fieldIndex(OutputSchema.MASKED_TOP1_TOKEN)).toString()).isEqualTo("blue");
+        assertThat(cell.getFloat(schema.fieldIndex(OutputSchema.PROB_DROP))).isEqualTo(0.25f);
+        assertThat(word.getUTF8String(schema.fieldIndex(OutputSchema.TOKEN_KIND)).toString()).isEqualTo("text");
+        assertThat(word.isNullAt(schema.fieldIndex(OutputSchema.IMAGE_INDEX))).isTrue();
+        assertThat(word.isNullAt(schema.fieldIndex(OutputSchema.PATCH_ROW))).isTrue();
+        assertThat(word.getBoolean(schema.fieldIndex(OutputSchema.TOP1_FLIP))).isFalse();
+        assertThat(TableRows.effects("run", result(MaskMode.BOTH, 2).light(), "all")).as("no effects measured").isEmpty();
     }
 
     @Test

@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Every checkpoint written by transformers against what transformers computed for it
  * ({@code job/src/test/resources/parity/<checkpoint>/}, made by {@code models/reference/harness.py}):
- * answers equal, every stage and every impact row within {@link ParityReport#TOLERANCE}.
+ * answers equal, every stage, every impact row and every output effect within {@link ParityReport#TOLERANCE}.
  *
  * <p>A dump is checked against its checkpoint ({@code models/parity/<name>} or {@code models/<name>})
  * and against the 4.x-layout copy of it, {@code models/parity/<name>-4x}, when there is one: the same
@@ -71,7 +71,9 @@ class ParityTest {
             assertThat(report.passed()).as("parity of %s with transformers:%n%s", c, report.format()).isTrue();
             assertThat(report.stages()).extracting(ParityReport.Stage::name)
                     .as("stages compared").contains("pixel_values", "input_ids", "resid_post", "logits", "greedy_tokens",
-                            "rows Full l2", "rows Attn l2", "rows Head l2", "rows AttnWeight l2");
+                            "rows Full l2", "rows Attn l2", "rows Head l2", "rows AttnWeight l2",
+                            "effects kl_divergence", "effects prob_drop", "effects logit_diff", "effects greedy_rank",
+                            "effects masked_top1");
         }
     }
 }

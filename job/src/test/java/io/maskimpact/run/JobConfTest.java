@@ -91,6 +91,23 @@ class JobConfTest {
     }
 
     @Test
+    void effectsAreOffByDefaultAndReadLikeEveryOption() throws Exception {
+        assertThat(JobConf.resolve(Map.of(), new SparkConf(false)).conf().analysis().effects())
+                .isEqualTo(io.maskimpact.analysis.EffectOptions.OFF);
+        JobConf c = JobConf.resolve(Map.of(JobConf.EFFECTS, "true", JobConf.EFFECT_LAYERS, "1-2", JobConf.EFFECT_BLOCK, "2"),
+                new SparkConf(false)).conf();
+        assertThat(c.analysis().effects()).isEqualTo(new io.maskimpact.analysis.EffectOptions(true, 1, 2, 2));
+        assertThat(c.analysis().effects().layersLabel()).isEqualTo("1-2");
+        assertThat(JobConf.resolve(c.toSettings(), new SparkConf(false)).conf().analysis().effects())
+                .isEqualTo(c.analysis().effects());
+        assertThat(c.analysisDifferences(JobConf.resolve(Map.of(), new SparkConf(false)).conf())).contains(JobConf.EFFECTS);
+        assertThatThrownBy(() -> JobConf.resolve(Map.of(JobConf.EFFECT_LAYERS, "3-1"), new SparkConf(false)))
+                .hasMessageStartingWith("Invalid value for --effect-layers: Cannot read effect layers '3-1'");
+        assertThatThrownBy(() -> JobConf.resolve(Map.of(JobConf.EFFECT_BLOCK, "0"), new SparkConf(false)))
+                .hasMessageStartingWith("Invalid value for --effect-block:");
+    }
+
+    @Test
     void settingsRoundTripAndTheRecordSerializes() throws Exception {
         Map<String, String> cli = Map.of(JobConf.MASK_MODE, "text", JobConf.VARIANTS, "heads,attn-weights",
                 JobConf.ROUND_DECIMALS, "3", JobConf.OUT, "/tmp/o", JobConf.RUN_ID, "r-1", JobConf.FORMAT, "delta");

@@ -18,6 +18,8 @@ import org.apache.spark.sql.types.StructType;
  * <pre>
  * &lt;out&gt;/impact/generation_step=&lt;t&gt;/part-*.zstd.parquet   long table, one row per
  *                                                     (pair, step, layer, token, variant)
+ * &lt;out&gt;/effects/generation_step=&lt;t&gt;/   one row per (pair, step, masked unit) with
+ *                   {@code --effects}: the output's change when the unit is hidden at every layer
  * &lt;out&gt;/pairs/   one row per pair and run (status ok or error)
  * &lt;out&gt;/steps/   one row per pair, run and generation step
  * &lt;out&gt;/errors/  one row per rejected input (a pair may have several: duplicates)
@@ -30,6 +32,8 @@ public final class OutputSchema {
 
     /** The long table of distances. */
     public static final String IMPACT = "impact";
+    /** Output effects: one row per (pair, step, unit hidden at a window of layers); empty without {@code --effects}. */
+    public static final String EFFECTS = "effects";
     /** One row per analysed or rejected pair. */
     public static final String PAIRS = "pairs";
     /** One row per generation step of an analysed pair. */
@@ -37,7 +41,7 @@ public final class OutputSchema {
     /** One row per rejection. */
     public static final String ERRORS = "errors";
     /** The tables in the order a run writes them; {@link #PAIRS} is last because it marks pairs complete. */
-    public static final List<String> TABLES = List.of(IMPACT, STEPS, ERRORS, PAIRS);
+    public static final List<String> TABLES = List.of(IMPACT, EFFECTS, STEPS, ERRORS, PAIRS);
 
     /** Run metadata and file listing, written after every table is committed. */
     public static final String MANIFEST_FILE = "_manifest.json";
@@ -62,6 +66,26 @@ public final class OutputSchema {
     public static final String L2_DISTANCE = "l2_distance";
     /** 1 - cosine similarity, clamped at 0 (float32 rounding never makes it negative). */
     public static final String COSINE_DISTANCE = "cosine_distance";
+
+    // ---- effects
+    /** Which layers hid the unit: {@code all} or {@code A-B}. */
+    public static final String LAYERS = "layers";
+    /** Tokens the unit hides (1, or up to k x k vision cells with {@code --effect-block k}). */
+    public static final String UNIT_SIZE = "unit_size";
+    /** The image region of a vision unit ({@code ImageRegion.index}); null for other tokens. */
+    public static final String IMAGE_INDEX = "image_index";
+    /** KL(baseline || masked) of the next-token distributions, nats. */
+    public static final String KL_DIVERGENCE = "kl_divergence";
+    /** The baseline's greedy token: its baseline probability minus its masked probability. */
+    public static final String PROB_DROP = "prob_drop";
+    /** The baseline's greedy token: its baseline logit minus its masked logit. */
+    public static final String LOGIT_DIFF = "logit_diff";
+    /** The baseline's greedy token's rank under masking, 1 = still on top. */
+    public static final String GREEDY_RANK = "greedy_rank";
+    /** Whether masking changes the argmax. */
+    public static final String TOP1_FLIP = "top1_flip";
+    /** The masked distribution's argmax, decoded (untrusted text). */
+    public static final String MASKED_TOP1_TOKEN = "masked_top1_token";
 
     // ---- pairs
     public static final String IMAGE = "image";
@@ -162,6 +186,29 @@ public final class OutputSchema {
             field(VARIANT, DataTypes.StringType, false),
             field(L2_DISTANCE, DataTypes.FloatType, false),
             field(COSINE_DISTANCE, DataTypes.FloatType, false));
+
+    /** The order of rows inside every {@code effects} file. */
+    public static final List<String> EFFECTS_SORT_KEY = List.of(PAIR_ID, TOKEN_POSITION);
+
+    /** {@code effects}; {@link #GENERATION_STEP} is the partition column. */
+    public static final StructType EFFECTS_SCHEMA = struct(
+            field(RUN_ID, DataTypes.StringType, false),
+            field(PAIR_ID, DataTypes.StringType, false),
+            field(GENERATION_STEP, DataTypes.IntegerType, false),
+            field(LAYERS, DataTypes.StringType, false),
+            field(TOKEN_POSITION, DataTypes.IntegerType, false),
+            field(UNIT_SIZE, DataTypes.IntegerType, false),
+            field(TOKEN_MASKED, DataTypes.StringType, false),
+            field(TOKEN_KIND, DataTypes.StringType, false),
+            field(IMAGE_INDEX, DataTypes.IntegerType, true),
+            field(PATCH_ROW, DataTypes.IntegerType, true),
+            field(PATCH_COL, DataTypes.IntegerType, true),
+            field(KL_DIVERGENCE, DataTypes.FloatType, false),
+            field(PROB_DROP, DataTypes.FloatType, false),
+            field(LOGIT_DIFF, DataTypes.FloatType, false),
+            field(GREEDY_RANK, DataTypes.IntegerType, false),
+            field(TOP1_FLIP, DataTypes.BooleanType, false),
+            field(MASKED_TOP1_TOKEN, DataTypes.StringType, false));
 
     /**
      * {@code pairs}: one row per distinct pair and run; nulls where the pair failed before the value was known.
@@ -268,6 +315,7 @@ public final class OutputSchema {
     public static StructType schema(String table) {
         return switch (table) {
             case IMPACT -> IMPACT_SCHEMA;
+            case EFFECTS -> EFFECTS_SCHEMA;
             case PAIRS -> PAIRS_SCHEMA;
             case STEPS -> STEPS_SCHEMA;
             case ERRORS -> ERRORS_SCHEMA;
@@ -280,10 +328,10 @@ public final class OutputSchema {
 
     /**
      * @param table one of {@link #TABLES}
-     * @return its partition columns (only {@code impact} is partitioned)
+     * @return its partition columns ({@code impact} and {@code effects} are partitioned)
      */
     public static List<String> partitionColumns(String table) {
-        return IMPACT.equals(table) ? List.of(GENERATION_STEP) : List.of();
+        return IMPACT.equals(table) || EFFECTS.equals(table) ? List.of(GENERATION_STEP) : List.of();
     }
 
     private static StructType struct(StructField... fields) {

@@ -46,6 +46,10 @@ class CostCommand implements Callable<Integer> {
                     + "(the goal's).")
     List<String> variants;
 
+    @Option(names = "--effects", description = "Also time each model and variant list with output effects (every "
+            + "unit hidden at every layer, --effects of a run), after the run without them.")
+    boolean effects;
+
     @Mixin
     DocOptions doc;
 
@@ -72,12 +76,14 @@ class CostCommand implements Callable<Integer> {
         }
         ModelBenchmarks.singleIntraOpThread();
         List<CostBenchmark.Result> results = new ArrayList<>();
-        for (String list : lists) {
-            for (EngineBenchmark.Target target : targets) {
-                int code = ModelBenchmarks.perModel("cost", List.of(target.dir()), pairs, steps, err, results,
-                        (dir, p, s) -> CostBenchmark.run(target, p, s, list));
-                if (code != ExitCodes.OK) {
-                    return code;
+        for (boolean withEffects : effects ? List.of(false, true) : List.of(false)) {
+            for (String list : lists) {
+                for (EngineBenchmark.Target target : targets) {
+                    int code = ModelBenchmarks.perModel("cost", List.of(target.dir()), pairs, steps, err, results,
+                            (dir, p, s) -> CostBenchmark.run(target, p, s, list, withEffects));
+                    if (code != ExitCodes.OK) {
+                        return code;
+                    }
                 }
             }
         }

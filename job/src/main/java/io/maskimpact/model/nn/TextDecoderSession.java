@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import io.maskimpact.model.DecoderSession;
 import io.maskimpact.model.Indexes;
 import io.maskimpact.model.LayerTrace;
@@ -41,7 +42,7 @@ final class TextDecoderSession implements DecoderSession {
     private final boolean keepLayerInputs;
     private final NDArray[] keysT;        // per layer (1, G, D, S)
     private final NDArray[] values;       // per layer (1, G, S, D)
-    private final NDArray[] layerInputs;  // per layer (S, d), only with keepLayerInputs
+    private final NDArray[] layerInputs;  // per layer (S, d): layer 0 (the embeddings) always, others with keepLayerInputs
     private int length;
 
     TextDecoderSession(TextDecoder model, PreparedPrompt prompt, NDManager parent, boolean keepLayerInputs) {
@@ -97,7 +98,7 @@ final class TextDecoderSession implements DecoderSession {
             int layerIndex = l;
             Rope.Tables rope = tables.computeIfAbsent(layer.rope(), r -> r.tables(positions, step));
             NDArray mask = masks.computeIfAbsent(layer.window(), w -> mask(start, t, total, w, step));
-            if (keepLayerInputs) {
+            if (keepLayerInputs || l == 0) {
                 layerInputs[l] = append(layerInputs[l], x.get(0), 0);
             }
             DecoderLayer.Output out = layer.forward(x, rope, mask, (k, v) -> {
@@ -179,6 +180,111 @@ final class TextDecoderSession implements DecoderSession {
     public int firstVisibleKey(int layer) {
         int window = model.layers().get(layer).window();
         return window == 0 ? 0 : Math.max(0, length - window);
+    }
+
+    @Override
+    public NDArray logitsHiding(int[][] hidden, int firstLayer, int lastLayer, NDManager step) {
+        int from = length;
+        for (int[] columns : hidden) {
+            from = Math.min(from, firstAffected(columns));
+        }
+        return rerunFrom(from, hidden, firstLayer, lastLayer, step);
+    }
+
+    /**
+     * The first position whose hidden states hiding these keys can change: the first key, or an
+     * earlier position of a bidirectional attention block that holds one of them (Gemma 3's image
+     * tokens see each other both ways, so the whole block is recomputed).
+     */
+    private int firstAffected(int[] columns) {
+        int[] blocks = prompt.attentionBlocks();
+        int first = length;
+        for (int c : columns) {
+            int start = c;
+            if (blocks != null && c < blocks.length && blocks[c] >= 0) {
+                while (start > 0 && blocks[start - 1] == blocks[c]) {
+                    start--;
+                }
+            }
+            first = Math.min(first, start);
+        }
+        return first;
+    }
+
+    /**
+     * The decoder over positions [from, S), B times, each entry with its keys hidden at layers
+     * firstLayer..lastLayer; keys and values before {@code from} come from the cache. Layers below
+     * firstLayer are unchanged, so the re-run starts at firstLayer's input when the session keeps
+     * it, else at the embeddings. Package-private for the test that re-runs from position 0.
+     *
+     * @return logits at the final position, (B, V)
+     */
+    NDArray rerunFrom(int from, int[][] hidden, int firstLayer, int lastLayer, NDManager step) {
+        TextConfig c = model.config();
+        int b = hidden.length;
+        int t = length - from;
+        int startLayer = keepLayerInputs ? firstLayer : 0;
+        NDArray input = layerInputs[startLayer].get(from + ":");
+        input.attach(step);                                                          // (T, d)
+        NDArray x = input.expandDims(0).repeat(0, b);                               // (B, T, d)
+        int[][] positions = prompt.positions().slice(from, t);
+        Map<Rope, Rope.Tables> tables = new HashMap<>();
+        Map<Integer, NDArray> plainMasks = new HashMap<>();
+        Map<Integer, NDArray> hidingMasks = new HashMap<>();
+        for (int l = startLayer; l < c.numLayers(); l++) {
+            DecoderLayer layer = model.layers().get(l);
+            Rope.Tables rope = tables.computeIfAbsent(layer.rope(), r -> r.tables(positions, step));
+            boolean hides = l >= firstLayer && l <= lastLayer;
+            NDArray mask = hides
+                    ? hidingMasks.computeIfAbsent(layer.window(), w -> hidingMask(from, hidden, w, step))
+                    : plainMasks.computeIfAbsent(layer.window(), w -> mask(from, t, length, w, step));
+            NDArray prefixK = from == 0 ? null : prefix(keysT[l], ":, :, :, :" + from, b, step);   // (B, G, D, from)
+            NDArray prefixV = from == 0 ? null : prefix(values[l], ":, :, :" + from + ", :", b, step); // (B, G, from, D)
+            DecoderLayer.Output out = layer.forward(x, rope, mask, (k, v) -> {
+                NDArray kT = k.transpose(0, 1, 3, 2);                                // (B, G, D, T)
+                return from == 0 ? new NDArray[] {kT, v} : new NDArray[] {prefixK.concat(kT, 3), prefixV.concat(v, 2)};
+            });
+            x = out.out();
+            NDArray addition = l < prompt.residualAdditions().size() ? prompt.residualAdditions().get(l) : null;
+            int promptRows = prompt.length() - from;
+            if (addition != null && promptRows > 0) {
+                // as the prefill adds it: to the prompt's rows, after the layer; generated rows get none
+                NDArray rows = addition.get(from + ":");                             // (promptRows, d)
+                rows.attach(step);
+                if (promptRows < t) {
+                    rows = rows.concat(step.zeros(new Shape(t - promptRows, c.hiddenSize())), 0);   // (T, d)
+                }
+                x = x.add(rows.expandDims(0));
+            }
+        }
+        return model.logits(x.get(":, -1, :"));                                     // (B, V)
+    }
+
+    /** A cached array's first positions, repeated over the batch, on the step's manager. */
+    private static NDArray prefix(NDArray cache, String index, int b, NDManager step) {
+        NDArray part = cache.get(index);
+        part.attach(step);
+        return b == 1 ? part : part.repeat(0, b);
+    }
+
+    /** The additive mask of queries [from, S) over keys [0, S), per entry with its keys hidden, (B, 1, T, S). */
+    private NDArray hidingMask(int from, int[][] hidden, int window, NDManager step) {
+        int b = hidden.length;
+        int t = length - from;
+        int s = length;
+        boolean[] visible = new boolean[b * t * s];
+        for (int e = 0; e < b; e++) {
+            boolean[] hide = new boolean[s];
+            for (int k : hidden[e]) {
+                hide[k] = true;
+            }
+            for (int i = 0; i < t; i++) {
+                for (int k = 0; k < s; k++) {
+                    visible[(e * t + i) * s + k] = !hide[k] && visible(from + i, k, window);
+                }
+            }
+        }
+        return Attention.additive(visible, b * t, s, step).reshape(b, 1, t, s);
     }
 
     @Override
