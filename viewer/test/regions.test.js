@@ -9,6 +9,7 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { ARTIFACTS, VIEWER, launch, readAll, serveRun } from './helpers.js'
+import { writeSyntheticRun } from './synthetic-run.js'
 
 const TILES = join(VIEWER, 'test', 'fixtures', 'tiles-run')
 const pairs = await readAll(TILES, 'pairs')
@@ -213,4 +214,36 @@ test('the strip has one chip per image region, in index order; a chip or I draws
   assert.equal(await shownImage(page), 3)
   assert.match(page.url(), /[#&]image=3(&|$)/)
   await page.close()
+})
+
+test('a Qwen-VL grid (22 x 31 cells of a 1000 x 700 photo resized to 992 x 704) is scaled onto the original image', async () => {
+  const dir = join(ARTIFACTS, 'qwen-grid-run')
+  await writeSyntheticRun({
+    dir, runId: 'qwen-grid', model: 'synthetic-qwen3-vl', layers: 2, heads: 2, attnWeights: false, steps: 1,
+    regions: true,
+    pairs: [{
+      pairId: 'photo', question: 'Where is the ball?', questionTokens: ['Where', ' is', ' the', ' *ball', '?'],
+      answerTokens: ['Left'], gridRows: 22, gridCols: 31, hot: [5, 9], imageSize: [1000, 700],
+    }],
+  })
+  const s = await serveRun(dir)
+  try {
+    const page = await browser.newPage()
+    await page.goto(`${s.url}viewer/`)
+    await page.waitForSelector('body[data-view]', { timeout: 20_000 })
+    await page.waitForFunction(() => /** @type {HTMLImageElement | null} */ (document.querySelector('.grid-image'))?.complete)
+    const [box, cell] = await Promise.all([page.locator('[data-testid=grid] .cells').boundingBox(),
+      page.locator('[data-testid=grid] .cell[data-row="0"][data-col="0"]').boundingBox()])
+    assert.ok(box && cell)
+    assert.ok(Math.abs(box.height - box.width * 700 / 1000) <= 1.5,
+      `the picture has the photo's shape (${box.width} x ${box.height}), not the grid's 31:22`)
+    assert.ok(Math.abs(cell.width - box.width / 31) < 0.6 && Math.abs(cell.height - box.height / 22) < 0.6,
+      `a cell is 1/31 of the width and 1/22 of the height (${cell.width} x ${cell.height})`)
+    const bounds = (await page.locator('[data-testid=grid] .cell[data-row="3"][data-col="4"]').getAttribute('data-bounds'))
+      ?.split(',').map(Number)
+    assert.deepEqual(bounds, [4 * 1000 / 31, 3 * 700 / 22, 1000 / 31, 700 / 22], 'cell (3, 4) in the photo\'s pixels')
+    await page.close()
+  } finally {
+    s.server.close()
+  }
 })

@@ -259,7 +259,8 @@ function writeParquet(path, cols, types, pageSize) {
   const regions = names.indexOf('regions')
   const buf = parquetWriteBuffer({
     columnData: names.map(name => ({
-      name, data: cols[name] ?? [], type: types[name] === 'LIST' ? undefined : types[name], nullable: true,
+      name, data: cols[name] ?? [], nullable: true,
+      type: regions < 0 ? /** @type {import('hyparquet-writer').BasicType} */ (types[name]) : undefined,
       columnIndex: true, offsetIndex: true,
     })),
     // the nested regions column needs an explicit schema: the flat columns' own, with its group spliced in
