@@ -7,6 +7,7 @@
  */
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ARTIFACTS, VIEWER, launch, readAll, serveRun } from './helpers.js'
 import { writeSyntheticRun } from './synthetic-run.js'
@@ -246,4 +247,28 @@ test('a Qwen-VL grid (22 x 31 cells of a 1000 x 700 photo resized to 992 x 704) 
   } finally {
     s.server.close()
   }
+})
+
+test('Export PNG draws each tile at its box, outlined', async () => {
+  const { page } = await openRun()
+  const rect = await page.locator('[data-testid=grid] .cells').boundingBox()
+  assert.ok(rect)
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#export-btn').click()])
+  const path = join(ARTIFACTS, 'tiles-export.png')
+  await download.saveAs(path)
+  const src = `data:image/png;base64,${readFileSync(path).toString('base64')}`
+  // the export puts the grid's box at (16, 52), inside a 1-pixel border
+  const sx = rect.width / IMAGE.width
+  const sy = rect.height / IMAGE.height
+  /** @type {number[][]} */
+  const points = []
+  for (const t of tiles) {
+    const my = Math.round(53 + (t.y + t.height / 2) * sy)
+    const mx = Math.round(17 + (t.x + t.width / 2) * sx)
+    points.push([Math.round(17 + t.x * sx) + 1, my], [mx, Math.round(53 + t.y * sy) + 1])
+  }
+  const found = await pixels(page, src, points)
+  found.forEach((c, i) => assert.ok(near(c, [0, 255, 255], 60),
+    `tile ${tiles[Math.floor(i / 2)].image_index}: outline expected at ${points[i]}, got ${c}`))
+  await page.close()
 })

@@ -282,6 +282,7 @@ public final class OutputSchema {
             field(TOKEN_POSITION, DataTypes.IntegerType, false),
             field(TOKEN_MASKED, DataTypes.StringType, false),
             field(TOKEN_KIND, DataTypes.StringType, false),
+            field(IMAGE_INDEX, DataTypes.IntegerType, true),
             field(PATCH_ROW, DataTypes.IntegerType, true),
             field(PATCH_COL, DataTypes.IntegerType, true),
             field(CLUSTER, DataTypes.IntegerType, false),

@@ -10,7 +10,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF2;
-import org.apache.spark.sql.api.java.UDF6;
 import org.apache.spark.sql.api.java.UDF8;
 import org.apache.spark.sql.catalyst.FunctionIdentifier;
 import org.apache.spark.sql.catalyst.analysis.FunctionRegistry;
@@ -103,16 +102,8 @@ public final class MaskImpactFunctions {
                 return c == null ? null : c.sqlName();
             }, DataTypes.StringType).withName(TOKEN_CLASS);
 
+    /** {@code mi_patch_box} over the box [x, x + width) x [y, y + height); the six-argument form's box is at 0, 0. */
     private static final UserDefinedFunction PATCH_BOX_UDF = udf(
-            (UDF6<Integer, Integer, Integer, Integer, Double, Double, Row>) (row, col, rows, cols, w, h) -> {
-                if (row == null || col == null || rows == null || cols == null || w == null || h == null) {
-                    return null;
-                }
-                PatchBox b = PatchBox.of(row, col, rows, cols, w, h);
-                return RowFactory.create(b.x(), b.y(), b.width(), b.height(), b.centerX(), b.centerY());
-            }, PATCH_BOX_TYPE).withName(PATCH_BOX);
-
-    private static final UserDefinedFunction REGION_PATCH_BOX_UDF = udf(
             (UDF8<Integer, Integer, Integer, Integer, Double, Double, Double, Double, Row>)
             (row, col, rows, cols, x, y, w, h) -> {
                 if (row == null || col == null || rows == null || cols == null || x == null || y == null || w == null
@@ -199,7 +190,7 @@ public final class MaskImpactFunctions {
         Column col = column(args.apply(1)).cast(DataTypes.IntegerType);
         if (args.size() == 3) {
             Column region = column(args.apply(2));
-            return ColumnExpressions.expression(REGION_PATCH_BOX_UDF.apply(row, col,
+            return ColumnExpressions.expression(PATCH_BOX_UDF.apply(row, col,
                     region.getField(OutputSchema.GRID_ROWS).cast(DataTypes.IntegerType),
                     region.getField(OutputSchema.GRID_COLS).cast(DataTypes.IntegerType),
                     region.getField(OutputSchema.BOX_X).cast(DataTypes.DoubleType),
@@ -215,6 +206,7 @@ public final class MaskImpactFunctions {
         return ColumnExpressions.expression(PATCH_BOX_UDF.apply(row, col,
                 column(args.apply(2)).cast(DataTypes.IntegerType),
                 column(args.apply(3)).cast(DataTypes.IntegerType),
+                lit(0.0), lit(0.0),
                 column(args.apply(4)).cast(DataTypes.DoubleType),
                 column(args.apply(5)).cast(DataTypes.DoubleType)));
     }
