@@ -236,7 +236,7 @@ export async function openRun(files, onManifest, wantedRunId) {
  * @param {Record<string, any>} p
  * @returns {Region[]}
  */
-export function pairRegions(p) {
+function pairRegions(p) {
   if (Array.isArray(p.regions)) {
     return p.regions.map((/** @type {Record<string, any>} */ r) => ({
       index: Number(r.image_index),
