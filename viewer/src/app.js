@@ -7,7 +7,7 @@ import { fetchStats } from './bytes.js'
 import { buildControls, installKeyboard } from './controls.js'
 import { byId, el, fmt, visibleToken } from './dom.js'
 import { composeView, downloadPng } from './export.js'
-import { renderGrid } from './grid.js'
+import { boundsText, cellBox, regionName, renderGrid, slabRegions } from './grid.js'
 import { drawHeatmap, heatmapHit } from './heatmap.js'
 import { hasSlab, loadSlab, runFile } from './impact.js'
 import { readColumnRows } from './column-read.js'
@@ -161,6 +161,7 @@ export async function startApp(run, firstPairHint) {
       const steps = pairSteps(run, next.pairId)
       if (!steps.includes(next.step)) next.step = steps[0] ?? 0
       next.selected = null
+      next.image = null
     }
     state = next
     history.replaceState(null, '', toHash(state))
@@ -195,14 +196,17 @@ export async function startApp(run, firstPairHint) {
     if (state.layer >= layers) state.layer = Math.max(0, layers - 1)
     if (state.compareLayer !== null && state.compareLayer >= layers) state.compareLayer = layers - 1
     const stepRows = new Map((run.steps.get(state.pairId) ?? []).map(r => [r.generation_step, r]))
-    info = { layers, steps: pairSteps(run, state.pairId), variants, stepRows }
+    const pairRow = run.pairs.find(p => p.pair_id === state.pairId)
+    const regions = slabRegions(pairRow?.regions ?? [], slab)
+    if (state.image !== null && !regions.some(r => r.index === state.image)) state.image = null
+    info = { layers, steps: pairSteps(run, state.pairId), variants, stepRows, regions: sameRegions(info?.regions, regions) }
     draw()
     const ms = performance.now() - t0
     const masked = slab.tokens.filter(Boolean).length
     status.textContent = slab.rows
       ? `step ${state.step}: ${slab.rows.toLocaleString()} rows (${slab.layers} layers × ${masked} masked tokens${masked < slab.positions ? ` of ${slab.positions}` : ''}) · read ${kb(slab.cost.bytes)} in ${slab.cost.requests} requests${cached ? ' (cached)' : ` · ${ms.toFixed(0)} ms`} · total read ${kb(fetchStats.bytes)}`
       : `no impact rows for ${state.pairId} at step ${state.step}, variant ${state.variant}`
-    document.body.dataset.view = [state.pairId, state.step, state.layer, state.variant, state.metric, state.scaling].join('|')
+    document.body.dataset.view = [state.pairId, state.step, state.layer, state.variant, state.metric, state.scaling, state.image ?? ''].join('|')
     if (!performance.getEntriesByName('first-grid').length) performance.mark('first-grid')
     prefetch()
   }
@@ -235,7 +239,7 @@ export async function startApp(run, firstPairHint) {
     /** @param {number} layer @param {string} label */
     const grid = (layer, label) => renderGrid({
       slab: current, values, layer, scale: s.domain === 'all' ? local.image : scales(current, values, layer, s.scaling, exclude).image,
-      sinks, opacity: s.opacity, imageUrl, gridRows: pair?.grid_rows ?? 0, gridCols: pair?.grid_cols ?? 0,
+      sinks, opacity: s.opacity, imageUrl, regions: info?.regions ?? [], image: s.image,
       selected: s.selected, title: label, width,
       onHover: p => hover(p), onClick: p => set({ selected: p }),
     })
@@ -243,7 +247,11 @@ export async function startApp(run, firstPairHint) {
     grids.replaceChildren(grid(s.layer, `Layer ${s.layer} · ${s.variant} · ${metricName}`))
     if (s.compareLayer !== null) grids.append(grid(s.compareLayer, `Layer ${s.compareLayer} · ${s.variant} · ${metricName}`))
     if (!metricOk) grids.append(el('p', { class: 'note' }, `${s.variant} has no ${METRIC_LABELS[s.metric]}; showing ${metricName}.`))
-    strip.replaceChildren(...renderStrip({ slab, values, layer: s.layer, scales: local, sinks, selected: s.selected, onHover: p => hover(p), onClick: p => set({ selected: p }) }))
+    strip.replaceChildren(...renderStrip({
+      slab, values, layer: s.layer, scales: local, sinks, selected: s.selected, regions: info.regions, image: s.image,
+      onImage: image => set({ image: state.image === image || info?.regions.length === 1 ? null : image }),
+      onHover: p => hover(p), onClick: p => set({ selected: p }),
+    }))
     // a colour scale only for the kinds this pair has masked rows of (a vision-only pair has no text scale)
     const where = s.domain === 'all' ? 'all layers' : `layer ${s.layer}`
     const kinds = new Set(slab.tokens.map(t => t?.kind))
@@ -282,7 +290,10 @@ export async function startApp(run, firstPairHint) {
     const p = position ?? state.selected
     const values = metricValues(slab, hasMetric(slab, state.metric) ? state.metric : 'l2_distance')
     const t = p === null ? undefined : slab.tokens[p]
-    box.replaceChildren(renderTokenInfo(t, p === null ? NaN : values[state.layer * slab.positions + p], p !== null && findSinks(slab, values).has(p)))
+    const region = t && t.kind === 'vision' ? info?.regions.find(r => r.index === t.image) : undefined
+    const cell = region && t ? cellBox(region, t.row, t.col) : null
+    const where = region ? `${regionName(region)}${cell ? ` · ${boundsText(cell)}` : ''}` : undefined
+    box.replaceChildren(renderTokenInfo(t, p === null ? NaN : values[state.layer * slab.positions + p], p !== null && findSinks(slab, values).has(p), where))
   }
 
   /** @param {import('./view-model.js').Metric} metric */
@@ -314,6 +325,17 @@ export async function startApp(run, firstPairHint) {
   }
 
   await render()
+}
+
+/**
+ * The previous regions when they are the same, so that the controls rebuild their list only on a change.
+ *
+ * @param {import('./run.js').Region[] | undefined} before
+ * @param {import('./run.js').Region[]} now
+ * @returns {import('./run.js').Region[]}
+ */
+function sameRegions(before, now) {
+  return before && JSON.stringify(before) === JSON.stringify(now) ? before : now
 }
 
 /**

@@ -1,14 +1,17 @@
 /**
- * The control bar (layer, step, variant, metric, scaling, colour domain, sinks, opacity, compare)
- * and the keyboard: ←/→ layer, ↑/↓ step, M metric, S scaling.
+ * The control bar (layer, step, variant, metric, scaling, colour domain, sinks, opacity, compare, the
+ * image region shown) and the keyboard: ←/→ layer, ↑/↓ step, M metric, S scaling, I next image region,
+ * G the global image's grid.
  */
 import { el, visibleToken } from './dom.js'
+import { regionName } from './grid.js'
 import { METRICS, SCALINGS } from './state.js'
 import { METRIC_LABELS } from './view-model.js'
 
 /**
  * @typedef {import('./state.js').ViewState} ViewState
  * @typedef {import('./run.js').StepRow} StepRow
+ * @typedef {import('./run.js').Region} Region
  */
 
 /**
@@ -17,6 +20,7 @@ import { METRIC_LABELS } from './view-model.js'
  * @property {number[]} steps available generation steps
  * @property {string[]} variants
  * @property {Map<number, StepRow>} stepRows the token generated at each step
+ * @property {Region[]} regions the pair's image regions
  */
 
 /**
@@ -45,6 +49,12 @@ export function buildControls(set) {
   const compare = el('input', { type: 'checkbox', id: 'compare' })
   const compareLayer = el('input', { type: 'range', min: 0, max: 0, value: 0, id: 'compare-layer', 'aria-label': 'compared layer' })
   const compareOut = el('output', { id: 'compare-value' })
+  const image = el('select', { id: 'image', 'aria-label': 'image region' })
+  const global = el('input', { type: 'checkbox', id: 'global-grid' })
+  const regionsCtl = el('div', { class: 'ctl', id: 'regions-ctl' }, el('span', { class: 'ctl-label' }, 'Image'), image,
+    el('label', { class: 'check', title: 'Draw the grid of the downscaled global image (over the whole image) instead of the tiles' }, global, 'global grid'))
+  /** @type {Region[]} */
+  let regions = []
   /** @type {number[]} */
   let steps = []
 
@@ -55,6 +65,8 @@ export function buildControls(set) {
   opacity.addEventListener('input', () => set({ opacity: Number(opacity.value) }))
   compare.addEventListener('change', () => set({ compareLayer: compare.checked ? Number(compareLayer.value) : null }))
   compareLayer.addEventListener('input', () => { if (compare.checked) set({ compareLayer: Number(compareLayer.value) }) })
+  image.addEventListener('change', () => set({ image: image.value === '' ? null : Number(image.value) }))
+  global.addEventListener('change', () => set({ image: global.checked ? globalIndex(regions) : null }))
 
   const root = el('div', { class: 'controls' },
     group('Layer', layer, layerOut),
@@ -66,6 +78,7 @@ export function buildControls(set) {
     el('label', { class: 'ctl check', title: 'Leave attention sinks out of the colour scale: the ≤ 4 tokens whose mean over layers is ≥ 3× every other token’s' }, sinks, 'exclude sinks'),
     group('Opacity', opacity),
     el('div', { class: 'ctl' }, el('label', { class: 'check' }, compare, 'compare layer'), compareLayer, compareOut),
+    regionsCtl,
   )
 
   /** @type {string[]} */
@@ -98,8 +111,38 @@ export function buildControls(set) {
       if (s.compareLayer !== null) compareLayer.value = String(s.compareLayer)
       compareLayer.disabled = s.compareLayer === null
       compareOut.value = s.compareLayer === null ? '' : String(s.compareLayer)
+      if (regions !== info.regions) {
+        regions = info.regions
+        image.replaceChildren(el('option', { value: '' }, regions.some(r => r.kind === 'tile') ? 'all tiles' : 'all'),
+          ...regions.map(r => el('option', { value: String(r.index) }, `${r.index}: ${regionName(r)} ${r.rows}×${r.cols}`)))
+      }
+      regionsCtl.hidden = regions.length < 2
+      image.value = s.image === null ? '' : String(s.image)
+      const g = globalIndex(regions)
+      global.disabled = g === null
+      global.checked = g !== null && s.image === g
     },
   }
+}
+
+/**
+ * @param {Region[]} regions
+ * @returns {number | null} the global image's index, if the pair has one
+ */
+function globalIndex(regions) {
+  return regions.find(r => r.kind === 'global')?.index ?? null
+}
+
+/**
+ * The region after the shown one, cycling through "all" (null) and every index.
+ *
+ * @param {Region[]} regions
+ * @param {number | null} image
+ * @returns {number | null}
+ */
+export function nextImage(regions, image) {
+  const order = [null, ...regions.map(r => r.index)]
+  return order[(order.indexOf(image) + 1) % order.length] ?? null
 }
 
 /**
@@ -158,6 +201,10 @@ export function installKeyboard(get, info, set) {
       else change = {}
     } else if (e.key === 'm' || e.key === 'M') change = { metric: METRICS[(METRICS.indexOf(s.metric) + 1) % METRICS.length] }
     else if (e.key === 's' || e.key === 'S') change = { scaling: SCALINGS[(SCALINGS.indexOf(s.scaling) + 1) % SCALINGS.length] }
+    else if ((e.key === 'i' || e.key === 'I') && i.regions.length > 1) change = { image: nextImage(i.regions, s.image) }
+    else if ((e.key === 'g' || e.key === 'G') && globalIndex(i.regions) !== null) {
+      change = { image: s.image === globalIndex(i.regions) ? null : globalIndex(i.regions) }
+    }
     if (!change) return
     e.preventDefault()
     set(change)

@@ -61,25 +61,36 @@ export function composeView(title, grids, strip, heatmap, side) {
     ctx.fillText(panel.querySelector('figcaption')?.textContent ?? '', gx, gy)
     const img = /** @type {HTMLImageElement | null} */ (box.querySelector('img'))
     if (img && img.complete && img.naturalWidth) {
-      try { ctx.drawImage(img, gx, gy + 18, w, h) } catch { /* cross-origin image: export without it */ }
+      // the image and the cells fill the box inside its border
+      try { ctx.drawImage(img, gx + box.clientLeft, gy + 18 + box.clientTop, box.clientWidth, box.clientHeight) } catch { /* cross-origin image: export without it */ }
     } else {
       ctx.fillStyle = '#ddd'
       ctx.fillRect(gx, gy + 18, w, h)
     }
-    const cellsEl = /** @type {HTMLElement} */ (box.querySelector('.cells'))
-    const cols = cellsEl.style.gridTemplateColumns.match(/repeat\((\d+)/)?.[1]
-    const rows = cellsEl.style.gridTemplateRows.match(/repeat\((\d+)/)?.[1]
-    const cw = w / Number(cols ?? 1)
-    const ch = h / Number(rows ?? 1)
-    for (const c of cellsEl.querySelectorAll('.cell')) {
-      const cell = /** @type {HTMLElement} */ (c)
-      // integer edges so neighbouring translucent cells neither overlap nor leave gaps
-      const x0 = Math.round(gx + Number(cell.dataset.col) * cw)
-      const y0 = Math.round(gy + 18 + Number(cell.dataset.row) * ch)
-      const x1 = Math.round(gx + (Number(cell.dataset.col) + 1) * cw)
-      const y1 = Math.round(gy + 18 + (Number(cell.dataset.row) + 1) * ch)
-      ctx.fillStyle = cell.style.background || 'transparent'
-      ctx.fillRect(x0, y0, x1 - x0, y1 - y0)
+    // each image region's grid at its place over the image (grid.js lays them out)
+    for (const r of box.querySelectorAll('.region')) {
+      const region = /** @type {HTMLElement} */ (r)
+      const rx = gx + box.clientLeft + region.offsetLeft
+      const ry = gy + 18 + box.clientTop + region.offsetTop
+      const cols = region.style.gridTemplateColumns.match(/repeat\((\d+)/)?.[1]
+      const rows = region.style.gridTemplateRows.match(/repeat\((\d+)/)?.[1]
+      const cw = region.offsetWidth / Number(cols ?? 1)
+      const ch = region.offsetHeight / Number(rows ?? 1)
+      for (const c of region.querySelectorAll('.cell')) {
+        const cell = /** @type {HTMLElement} */ (c)
+        // integer edges so neighbouring translucent cells neither overlap nor leave gaps
+        const x0 = Math.round(rx + Number(cell.dataset.col) * cw)
+        const y0 = Math.round(ry + Number(cell.dataset.row) * ch)
+        const x1 = Math.round(rx + (Number(cell.dataset.col) + 1) * cw)
+        const y1 = Math.round(ry + (Number(cell.dataset.row) + 1) * ch)
+        ctx.fillStyle = cell.style.background || 'transparent'
+        ctx.fillRect(x0, y0, x1 - x0, y1 - y0)
+      }
+      if (region.dataset.kind === 'tile' || region.dataset.kind === 'global') {
+        ctx.strokeStyle = region.dataset.kind === 'tile' ? 'rgb(0, 255, 255)' : 'rgb(255, 0, 255)'
+        ctx.lineWidth = 2
+        ctx.strokeRect(rx + 1, ry + 1, region.offsetWidth - 2, region.offsetHeight - 2)
+      }
     }
     gx += w + pad
   })

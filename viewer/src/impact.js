@@ -12,7 +12,7 @@
 import { fetchStats } from './bytes.js'
 import { INT_NULL, fetchMerged, planColumn } from './column-read.js'
 import { columnChunk, columnIndex, offsetIndex, openParquet } from './parquet-file.js'
-import { SLAB_COLUMNS } from './schema.js'
+import { OPTIONAL_SLAB_COLUMNS, SLAB_COLUMNS } from './schema.js'
 
 /**
  * @typedef {Pick<import('./run.js').Run, 'files' | 'manifest' | 'runId'>} Run what loading needs of a run
@@ -26,6 +26,7 @@ import { SLAB_COLUMNS } from './schema.js'
  * @property {number} position position in the sequence at this step
  * @property {string} text decoded token (untrusted)
  * @property {string} kind text, vision, generated or special
+ * @property {number} image image_index of a vision token (0 in runs written before the column), -1 otherwise
  * @property {number} row patch row, -1 for non-vision tokens
  * @property {number} col patch column, -1 for non-vision tokens
  */
@@ -180,6 +181,7 @@ async function readSlab(run, step, pairId, variant) {
           position: p,
           text: c.text.codes[i] < 0 ? '' : c.text.dict[c.text.codes[i]],
           kind: c.kind.codes[i] < 0 ? '' : c.kind.dict[c.kind.codes[i]],
+          image: c.row[i] === INT_NULL ? -1 : c.image && c.image[i] !== INT_NULL ? c.image[i] : 0,
           row: c.row[i] === INT_NULL ? -1 : c.row[i],
           col: c.col[i] === INT_NULL ? -1 : c.col[i],
         }
@@ -200,6 +202,7 @@ async function readSlab(run, step, pairId, variant) {
  * @property {Int32Array} position
  * @property {StringColumn} text
  * @property {StringColumn} kind
+ * @property {Int32Array | undefined} image image_index, undefined when the file predates the column
  * @property {Int32Array} row
  * @property {Int32Array} col
  * @property {Int32Array | Float32Array} l2
@@ -232,7 +235,8 @@ async function readGroup(file, group, pairId, variant, runId) {
   }
   // plan every column of every range first, then fetch all their pages in as few requests as
   // possible (neighbouring pages of different columns share one request)
-  const columns = SLAB_COLUMNS.filter(name => name !== 'run_id' || (runId && file.columnIndexByName.has(name)))
+  const columns = SLAB_COLUMNS.filter(name => !OPTIONAL_SLAB_COLUMNS.includes(name)
+    || (file.columnIndexByName.has(name) && (name !== 'run_id' || runId)))
   const plans = await Promise.all(ranges.map(([start, end]) => Promise.all(columns.map(name => planColumn(file, group, name, start, end)))))
   const refs = plans.flat().flatMap(p => p.refs)
   const buffers = await fetchMerged(file, refs)
@@ -266,6 +270,8 @@ async function readGroup(file, group, pairId, variant, runId) {
       hit: hit.subarray(first, last), layer, position,
       text: /** @type {StringColumn} */ (read('token_masked', start + first, start + last)),
       kind: /** @type {StringColumn} */ (read('token_kind', start + first, start + last)),
+      image: columns.includes('image_index')
+        ? /** @type {Int32Array} */ (values(read('image_index', start + first, start + last))) : undefined,
       row: /** @type {Int32Array} */ (values(read('patch_row', start + first, start + last))),
       col: /** @type {Int32Array} */ (values(read('patch_col', start + first, start + last))),
       l2: values(read('l2_distance', start + first, start + last)),

@@ -66,6 +66,20 @@ export function renderPairDetail(pair, steps, currentStep, availableSteps, onSte
       el('div', {}, el('span', { class: 'label' }, 'A'), el('span', { class: 'answer' }, pair.answer)),
     ),
     el('div', { class: 'steps' }, el('span', { class: 'label' }, 'steps'), ...chips),
-    el('div', { class: 'meta' }, `${pair.pair_id} · grid ${pair.grid_rows}×${pair.grid_cols} · ${pair.token_count} tokens${pair.model ? ` · ${pair.model}` : ''}`),
+    el('div', { class: 'meta' }, `${pair.pair_id} · ${gridText(pair)} · ${pair.token_count} tokens${pair.model ? ` · ${pair.model}` : ''}`),
   ]
+}
+
+/**
+ * The pair's grids for its summary line: "grid 6×8", or "6 tiles + global image, grid 3×4".
+ *
+ * @param {PairRow} pair
+ * @returns {string}
+ */
+function gridText(pair) {
+  const tiles = pair.regions.filter(r => r.kind === 'tile').length
+  const global = pair.regions.some(r => r.kind === 'global')
+  const shape = `grid ${pair.grid_rows}×${pair.grid_cols}`
+  if (tiles) return `${tiles} tiles${global ? ' + global image' : ''}, ${shape}`
+  return pair.regions.length > 1 ? `${pair.regions.length} images, ${shape}` : shape
 }

@@ -27,6 +27,23 @@ import { compressors, initZstd } from './zstd.js'
  */
 
 /**
+ * @typedef {object} Box a rectangle of the original image, in its pixels (origin top-left)
+ * @property {number} x
+ * @property {number} y
+ * @property {number} width
+ * @property {number} height
+ */
+
+/**
+ * @typedef {object} Region one image region of a pair (`pairs.regions`): a grid of vision tokens over a box
+ * @property {number} index its image_index
+ * @property {string} kind image, tile or global
+ * @property {number} rows grid rows
+ * @property {number} cols grid columns
+ * @property {Box | null} box the part of the original image the grid covers; null when the run predates regions
+ */
+
+/**
  * @typedef {object} PairRow
  * @property {string} pair_id
  * @property {string} image
@@ -34,6 +51,7 @@ import { compressors, initZstd } from './zstd.js'
  * @property {string} answer
  * @property {number} grid_rows
  * @property {number} grid_cols
+ * @property {Region[]} regions by image index; a run written before regions gets one image region without a box
  * @property {number} token_count
  * @property {string} model
  * @property {string} status
@@ -201,6 +219,7 @@ export async function openRun(files, onManifest, wantedRunId) {
       answer: p.answer == null ? '' : String(p.answer),
       grid_rows: Number(p.grid_rows ?? 0),
       grid_cols: Number(p.grid_cols ?? 0),
+      regions: pairRegions(p),
       token_count: Number(p.token_count ?? 0),
       model: p.model == null ? manifest.model : String(p.model),
       status: p.status == null ? '' : String(p.status),
@@ -208,6 +227,28 @@ export async function openRun(files, onManifest, wantedRunId) {
     steps: stepsByPair,
     errors,
   }
+}
+
+/**
+ * A pairs row's regions, ordered by image index; for a row written before `regions`, one image region of
+ * the row's grid, whose box is not known.
+ *
+ * @param {Record<string, any>} p
+ * @returns {Region[]}
+ */
+function pairRegions(p) {
+  if (Array.isArray(p.regions)) {
+    return p.regions.map((/** @type {Record<string, any>} */ r) => ({
+      index: Number(r.image_index),
+      kind: String(r.kind),
+      rows: Number(r.grid_rows),
+      cols: Number(r.grid_cols),
+      box: { x: Number(r.x), y: Number(r.y), width: Number(r.width), height: Number(r.height) },
+    })).sort((a, b) => a.index - b.index)
+  }
+  const rows = Number(p.grid_rows ?? 0)
+  const cols = Number(p.grid_cols ?? 0)
+  return rows > 0 && cols > 0 ? [{ index: 0, kind: 'image', rows, cols, box: null }] : []
 }
 
 /**

@@ -6,11 +6,11 @@
 
 /** `impact` columns, in file order (generation_step is the partition column, in the path). */
 export const IMPACT_COLUMNS = ['run_id', 'pair_id', 'generation_step', 'layer', 'token_position', 'token_masked',
-  'token_kind', 'patch_row', 'patch_col', 'variant', 'l2_distance', 'cosine_distance']
+  'token_kind', 'image_index', 'patch_row', 'patch_col', 'variant', 'l2_distance', 'cosine_distance']
 
 /** `pairs` columns. */
 export const PAIRS_COLUMNS = ['run_id', 'pair_id', 'image', 'image_uri', 'question', 'answer', 'status', 'model',
-  'mask_mode', 'max_new_tokens', 'grid_rows', 'grid_cols', 'token_count', 'num_layers', 'steps', 'impact_rows', 'seconds',
+  'mask_mode', 'max_new_tokens', 'grid_rows', 'grid_cols', 'regions', 'token_count', 'num_layers', 'steps', 'impact_rows', 'seconds',
   'executor_id', 'device']
 
 /** `steps` columns. */
@@ -23,6 +23,16 @@ export const ERRORS_COLUMNS = ['run_id', 'pair_id', 'stage', 'error_class', 'mes
 /** The sort key of rows within an impact file, which makes one view one contiguous run of rows. */
 export const IMPACT_SORT_KEY = ['pair_id', 'variant', 'layer', 'token_position']
 
-/** The impact columns a view reads (not generation_step, which is in the path). */
+/** Fields of one element of `pairs.regions`, in file order. */
+export const REGION_FIELDS = ['image_index', 'kind', 'grid_rows', 'grid_cols', 'x', 'y', 'width', 'height']
+
+/**
+ * The impact columns a view reads (not generation_step, which is in the path). A run written before
+ * `image_index` existed lacks it (and runs of one run id may lack `run_id`): optional columns are read only
+ * where a file has them.
+ */
 export const SLAB_COLUMNS = ['run_id', 'pair_id', 'variant', 'layer', 'token_position', 'token_masked', 'token_kind',
-  'patch_row', 'patch_col', 'l2_distance', 'cosine_distance']
+  'image_index', 'patch_row', 'patch_col', 'l2_distance', 'cosine_distance']
+
+/** Slab columns that a file may lack. */
+export const OPTIONAL_SLAB_COLUMNS = ['run_id', 'image_index']

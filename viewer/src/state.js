@@ -21,6 +21,8 @@
  * @property {number} opacity of the colour over the image, 0..1
  * @property {'layer' | 'all'} domain colour domain of grid and strip: this layer, or all layers
  * @property {number | null} selected token position whose profile is shown
+ * @property {number | null} image the image region (image_index) drawn alone, e.g. the global image of
+ *   tiles; null draws every region but the global image
  */
 
 /** Cycle orders for the M and S keys. */
@@ -38,7 +40,7 @@ export const SCALINGS = /** @type {Scaling[]} */ (['linear', 'sqrt', 'percentile
 export function defaultState(pairId, step, variant) {
   return {
     pairId, step, layer: 0, compareLayer: null, variant, metric: 'l2_distance', scaling: 'linear',
-    excludeSinks: false, opacity: 0.6, domain: 'all', selected: null,
+    excludeSinks: false, opacity: 0.6, domain: 'all', selected: null, image: null,
   }
 }
 
@@ -59,6 +61,7 @@ export function toHash(s) {
   p.set('scaling', s.scaling)
   if (s.compareLayer !== null) p.set('compare', String(s.compareLayer))
   if (s.selected !== null) p.set('token', String(s.selected))
+  if (s.image !== null) p.set('image', String(s.image))
   if (s.excludeSinks) p.set('sinks', 'exclude')
   if (s.domain === 'layer') p.set('domain', 'layer')
   return `#${p.toString()}`
@@ -88,6 +91,7 @@ export function fromHash(s, hash) {
   if (SCALINGS.includes(scaling)) out.scaling = scaling
   out.compareLayer = int('compare')
   out.selected = int('token')
+  out.image = int('image')
   out.excludeSinks = p.get('sinks') === 'exclude'
   out.domain = p.get('domain') === 'layer' ? 'layer' : 'all'
   return out

@@ -63,13 +63,15 @@ export function renderLegend(palette, scale, title) {
  * @param {Token | undefined} token
  * @param {number} value
  * @param {boolean} sink
+ * @param {string} [where] a vision token's region and cell bounds in the original image
  * @returns {HTMLElement}
  */
-export function renderTokenInfo(token, value, sink) {
+export function renderTokenInfo(token, value, sink, where) {
   if (!token) return el('div', { class: 'token-info muted' }, 'Hover or click a token.')
   return el('div', { class: 'token-info' },
     el('div', { class: 'tok-text' }, visibleToken(token.text)),
     el('div', {}, `position ${token.position} · ${token.kind}${token.row >= 0 ? ` · patch (${token.row}, ${token.col})` : ''}${sink ? ' · sink' : ''}`),
+    where ? el('div', { class: 'cell-bounds' }, where) : null,
     el('div', {}, `value ${fmt(value)}`),
   )
 }

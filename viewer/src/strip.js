@@ -1,13 +1,16 @@
 /**
  * The token strip: every non-image token as a chip with its text, coloured on the text scale;
- * each run of image tokens is one chip coloured by its mean on the image scale.
+ * each run of image tokens of one image region (image, tile, global image) is one chip, named after the
+ * region and coloured by its mean on the image scale; clicking it draws that region alone.
  */
 import { css, ink } from './colour.js'
 import { el, fmt, visibleToken } from './dom.js'
+import { regionName } from './grid.js'
 
 /**
  * @typedef {import('./impact.js').Slab} Slab
  * @typedef {import('./colour.js').Scale} Scale
+ * @typedef {import('./run.js').Region} Region
  */
 
 /**
@@ -18,6 +21,9 @@ import { el, fmt, visibleToken } from './dom.js'
  * @property {{ image: Scale, text: Scale }} scales
  * @property {Set<number>} sinks
  * @property {number | null} selected
+ * @property {Region[]} regions the pair's image regions, for the chips' names
+ * @property {number | null} image the region drawn alone, if any
+ * @property {(image: number) => void} onImage a region's chip was clicked
  * @property {(position: number | null) => void} onHover
  * @property {(position: number) => void} onClick
  */
@@ -36,20 +42,28 @@ export function renderStrip(o) {
     const t = slab.tokens[p]
     if (!t) continue
     if (t.kind === 'vision') {
-      // one chip for the whole run of image tokens
+      // one chip for the run of image tokens of one region
       let q = p
       let sum = 0
       let n = 0
-      while (q < slab.positions && slab.tokens[q]?.kind === 'vision') {
+      while (q < slab.positions && slab.tokens[q]?.kind === 'vision' && slab.tokens[q]?.image === t.image) {
         const v = values[layer * slab.positions + q]
         if (Number.isFinite(v)) { sum += v; n++ }
         q++
       }
       const mean = n ? sum / n : NaN
       const tt = o.scales.image.norm(mean)
-      const chip = el('span', { class: 'tok vision-run', title: `${q - p} image tokens (positions ${p}–${q - 1}) · mean ${fmt(mean)}` }, `image ×${q - p}`)
+      const region = o.regions.find(r => r.index === t.image)
+      const name = region ? regionName(region) : 'image'
+      const chip = el('span', {
+        class: `tok vision-run${o.image === t.image ? ' shown' : ''}`,
+        'data-image': t.image,
+        title: `${name}: ${q - p} image tokens (positions ${p}–${q - 1}) · mean ${fmt(mean)}${o.regions.length > 1 ? ' · click to draw it alone' : ''}`,
+      }, `${name} ×${q - p}`)
       chip.style.background = css('image', tt)
       chip.style.color = ink('image', tt)
+      const image = t.image
+      chip.addEventListener('click', () => o.onImage(image))
       chips.push(chip)
       p = q - 1
       continue

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { VIEWER } from './helpers.js'
-import { ERRORS_COLUMNS, IMPACT_COLUMNS, IMPACT_SORT_KEY, PAIRS_COLUMNS, STEPS_COLUMNS } from '../src/schema.js'
+import { ERRORS_COLUMNS, IMPACT_COLUMNS, IMPACT_SORT_KEY, PAIRS_COLUMNS, REGION_FIELDS, STEPS_COLUMNS } from '../src/schema.js'
 
 const JAVA = join(VIEWER, '..', 'udfs', 'src', 'main', 'java', 'io', 'maskimpact', 'schema', 'OutputSchema.java')
 
@@ -30,6 +30,7 @@ test('the viewer mirrors OutputSchema.java', { skip: !existsSync(JAVA) && 'udfs 
   assert.deepEqual(PAIRS_COLUMNS, fields(src, 'PAIRS_SCHEMA'))
   assert.deepEqual(STEPS_COLUMNS, fields(src, 'STEPS_SCHEMA'))
   assert.deepEqual(ERRORS_COLUMNS, fields(src, 'ERRORS_SCHEMA'))
+  assert.deepEqual(REGION_FIELDS, fields(src, 'REGION_TYPE'))
   const names = new Map([...src.matchAll(/static final String (\w+) = "([^"]*)"/g)].map(m => [m[1], m[2]]))
   const key = /IMPACT_SORT_KEY = List\.of\(([^)]*)\)/.exec(src)?.[1].split(',').map(s => names.get(s.trim()))
   assert.deepEqual(IMPACT_SORT_KEY, key)

@@ -31,6 +31,8 @@ import { encodePng } from './png.js'
  * @property {'both' | 'vision' | 'text'} [maskMode] which tokens have rows: all, only image tokens, or all but
  *   image tokens (default both)
  * @property {number} [scale] factor on the distances (default 1), e.g. 1e-5 for values printed with an exponent
+ * @property {[number, number]} [imageSize] the image's width and height in pixels (default 24 per grid cell);
+ *   with `regions`, the one region's box covers all of it, as a Qwen-VL grid covers the resized image
  */
 
 /**
@@ -46,6 +48,8 @@ import { encodePng } from './png.js'
  * @property {number} [pairsPerFile] pairs per part file (default 1), as Spark tasks would split them
  * @property {number} [pageSize] target page size in bytes
  * @property {number} [promptPad] extra filler text tokens before the question (to reach ~300 tokens)
+ * @property {boolean} [regions] write today's `impact.image_index` and `pairs.regions`; without it the run has
+ *   the shape of runs written before those columns
  */
 
 /**
@@ -155,7 +159,7 @@ function impactRows(spec, pair, pairIndex, step, variants) {
   const hotCol = Math.min(pair.gridCols - 1, pair.hot[1] + step * 0.7)
   /** @type {Record<string, any[]>} */
   const cols = {
-    run_id: [], pair_id: [], layer: [], token_position: [], token_masked: [], token_kind: [],
+    run_id: [], pair_id: [], layer: [], token_position: [], token_masked: [], token_kind: [], image_index: [],
     patch_row: [], patch_col: [], variant: [], l2_distance: [], cosine_distance: [],
   }
   for (const variant of variants) {
@@ -194,6 +198,7 @@ function impactRows(spec, pair, pairIndex, step, variants) {
         cols.token_position.push(p)
         cols.token_masked.push(tok.text)
         cols.token_kind.push(tok.kind)
+        cols.image_index.push(tok.row === null ? null : 0)
         cols.patch_row.push(tok.row)
         cols.patch_col.push(tok.col)
         cols.variant.push(variant)
@@ -205,28 +210,64 @@ function impactRows(spec, pair, pairIndex, step, variants) {
   return cols
 }
 
-/** @type {Record<string, 'STRING' | 'INT32' | 'INT64' | 'FLOAT' | 'DOUBLE'>} */
+/** @type {Record<string, 'STRING' | 'INT32' | 'INT64' | 'FLOAT' | 'DOUBLE' | 'LIST'>} */
 const IMPACT_TYPES = {
   run_id: 'STRING', pair_id: 'STRING', layer: 'INT32', token_position: 'INT32', token_masked: 'STRING',
-  token_kind: 'STRING', patch_row: 'INT32', patch_col: 'INT32', variant: 'STRING',
+  token_kind: 'STRING', image_index: 'INT32', patch_row: 'INT32', patch_col: 'INT32', variant: 'STRING',
   l2_distance: 'FLOAT', cosine_distance: 'FLOAT',
+}
+
+/**
+ * Parquet schema of `pairs.regions` (OutputSchema.REGION_TYPE), a list as Spark writes it.
+ *
+ * @type {import('hyparquet').SchemaElement[]}
+ */
+const REGIONS_SCHEMA = [
+  { name: 'regions', repetition_type: 'OPTIONAL', converted_type: 'LIST', num_children: 1 },
+  { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
+  { name: 'element', repetition_type: 'REQUIRED', num_children: 8 },
+  { name: 'image_index', type: 'INT32', repetition_type: 'REQUIRED' },
+  { name: 'kind', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' },
+  { name: 'grid_rows', type: 'INT32', repetition_type: 'REQUIRED' },
+  { name: 'grid_cols', type: 'INT32', repetition_type: 'REQUIRED' },
+  { name: 'x', type: 'DOUBLE', repetition_type: 'REQUIRED' },
+  { name: 'y', type: 'DOUBLE', repetition_type: 'REQUIRED' },
+  { name: 'width', type: 'DOUBLE', repetition_type: 'REQUIRED' },
+  { name: 'height', type: 'DOUBLE', repetition_type: 'REQUIRED' },
+]
+
+/**
+ * @param {PairSpec} pair
+ * @returns {[number, number]} the image's width and height
+ */
+function imageSize(pair) {
+  return pair.imageSize ?? [pair.gridCols * 24, pair.gridRows * 24]
 }
 
 /**
  * Writes one Parquet file (ZSTD, statistics, column and offset indexes) and returns its size.
  *
  * @param {string} path
- * @param {Record<string, any[]>} cols
- * @param {Record<string, 'STRING' | 'INT32' | 'INT64' | 'FLOAT' | 'DOUBLE'>} types
+ * @param {Record<string, any[] | undefined>} cols columns to write (an undefined one is left out)
+ * @param {Record<string, 'STRING' | 'INT32' | 'INT64' | 'FLOAT' | 'DOUBLE' | 'LIST'>} types 'LIST': the regions
  * @param {number} pageSize
  * @returns {number}
  */
 function writeParquet(path, cols, types, pageSize) {
   mkdirSync(dirname(path), { recursive: true })
+  const names = Object.keys(types).filter(name => cols[name])
+  const regions = names.indexOf('regions')
   const buf = parquetWriteBuffer({
-    columnData: Object.keys(types).map(name => ({
-      name, data: cols[name], type: types[name], nullable: true, columnIndex: true, offsetIndex: true,
+    columnData: names.map(name => ({
+      name, data: cols[name] ?? [], nullable: true,
+      type: regions < 0 ? /** @type {import('hyparquet-writer').BasicType} */ (types[name]) : undefined,
+      columnIndex: true, offsetIndex: true,
     })),
+    // the nested regions column needs an explicit schema: the flat columns' own, with its group spliced in
+    schema: regions < 0 ? undefined : [
+      { name: 'root', num_children: names.length },
+      ...names.flatMap(name => name === 'regions' ? REGIONS_SCHEMA : [schemaElement(name, types[name])]),
+    ],
     codec: 'ZSTD',
     compressors: { ZSTD: bytes => zstd.compress(bytes, 3) },
     pageSize,
@@ -239,17 +280,35 @@ function writeParquet(path, cols, types, pageSize) {
 }
 
 /**
+ * A flat column's Parquet schema element, as hyparquet-writer derives it from a basic type.
+ *
+ * @param {string} name
+ * @param {string} type
+ * @returns {import('hyparquet').SchemaElement}
+ */
+function schemaElement(name, type) {
+  /** @type {Record<string, import('hyparquet').SchemaElement>} */
+  const elements = {
+    STRING: { name, type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' },
+    INT32: { name, type: 'INT32', repetition_type: 'OPTIONAL' },
+    INT64: { name, type: 'INT64', repetition_type: 'OPTIONAL' },
+    FLOAT: { name, type: 'FLOAT', repetition_type: 'OPTIONAL' },
+    DOUBLE: { name, type: 'DOUBLE', repetition_type: 'OPTIONAL' },
+  }
+  return elements[type]
+}
+
+/**
  * Draws a pair's synthetic image: sky, ground and a red ball at the hot cell.
  *
  * @param {PairSpec} pair
  * @param {string} path
  */
 function writeImage(pair, path) {
-  const cell = 24
-  const w = pair.gridCols * cell
-  const h = pair.gridRows * cell
-  const bx = (pair.hot[1] + 0.5) * cell
-  const by = (pair.hot[0] + 0.5) * cell
+  const [w, h] = imageSize(pair)
+  const cell = Math.min(w / pair.gridCols, h / pair.gridRows)
+  const bx = (pair.hot[1] + 0.5) * w / pair.gridCols
+  const by = (pair.hot[0] + 0.5) * h / pair.gridRows
   mkdirSync(dirname(path), { recursive: true })
   writeFileSync(path, encodePng(w, h, (x, y) => {
     if ((x - bx) ** 2 + (y - by) ** 2 < (cell * 0.9) ** 2) return [210, 40, 40]
@@ -286,6 +345,7 @@ export async function writeSyntheticRun(spec) {
         const rows = impactRows(spec, pair, f * perFile + i, step, sortedVariants)
         for (const k of Object.keys(rows)) cols[k] = cols[k] ? cols[k].concat(rows[k]) : rows[k]
       })
+      if (!spec.regions) delete cols.image_index
       const path = `impact/generation_step=${step}/part-${String(f).padStart(5, '0')}-synthetic.c000.zstd.parquet`
       files.push({ path, bytes: writeParquet(join(spec.dir, path), cols, IMPACT_TYPES, pageSize) })
     }
@@ -311,6 +371,10 @@ export async function writeSyntheticRun(spec) {
     max_new_tokens: spec.pairs.map(() => spec.steps),
     grid_rows: spec.pairs.map(p => p.gridRows),
     grid_cols: spec.pairs.map(p => p.gridCols),
+    regions: spec.regions ? spec.pairs.map(p => [{
+      image_index: 0, kind: 'image', grid_rows: p.gridRows, grid_cols: p.gridCols,
+      x: 0, y: 0, width: imageSize(p)[0], height: imageSize(p)[1],
+    }]) : undefined,
     token_count: spec.pairs.map((p, i) => prompt[i].length + p.answerTokens.length),
     num_layers: spec.pairs.map(() => spec.layers),
     steps: spec.pairs.map(p => p.answerTokens.length),
@@ -319,7 +383,7 @@ export async function writeSyntheticRun(spec) {
   }, {
     run_id: 'STRING', pair_id: 'STRING', image: 'STRING', image_uri: 'STRING', question: 'STRING', answer: 'STRING',
     status: 'STRING', model: 'STRING', mask_mode: 'STRING', max_new_tokens: 'INT32', grid_rows: 'INT32', grid_cols: 'INT32',
-    token_count: 'INT32', num_layers: 'INT32', steps: 'INT32', impact_rows: 'INT64', seconds: 'FLOAT',
+    regions: 'LIST', token_count: 'INT32', num_layers: 'INT32', steps: 'INT32', impact_rows: 'INT64', seconds: 'FLOAT',
   }, pageSize)
   for (const p of spec.pairs) {
     if (p.writeImage !== false) writeImage(p, join(spec.dir, p.imageRef ?? `images/${p.pairId}.png`))

@@ -1,5 +1,7 @@
 package io.maskimpact.model;
 
+import io.maskimpact.schema.OutputSchema;
+
 /**
  * One image (or tile of an image) as the prompt holds it: a grid of maskable vision tokens that
  * covers a box of the original image.
@@ -19,11 +21,11 @@ public record ImageRegion(int index, Kind kind, int gridRows, int gridCols, int 
     /** What a region is. */
     public enum Kind {
         /** A whole image as the model saw it (resized, maybe cropped). */
-        IMAGE("image"),
+        IMAGE(OutputSchema.REGION_IMAGE),
         /** One tile of an image split into tiles. */
-        TILE("tile"),
+        TILE(OutputSchema.REGION_TILE),
         /** The downscaled whole image that accompanies tiles. */
-        GLOBAL("global");
+        GLOBAL(OutputSchema.REGION_GLOBAL);
 
         private final String columnValue;
 

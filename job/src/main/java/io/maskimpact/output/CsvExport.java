@@ -3,6 +3,7 @@ package io.maskimpact.output;
 import io.maskimpact.schema.OutputSchema;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,11 +14,16 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.AtomicType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Exports every table as one CSV file for spreadsheets: {@code <out>/csv/<table>.csv}.
  *
- * <p>One file per table, with a header, columns in {@link OutputSchema} order, rows sorted
+ * <p>One file per table, with a header, columns in {@link OutputSchema} order (the pairs' {@code regions} as JSON
+ * text, {@link #schema}), rows sorted
  * (impact by generation step, then {@link OutputSchema#IMPACT_SORT_KEY}), quotes doubled as
  * RFC 4180 has it, nulls as empty cells. The file holds the table's current rows (all runs in
  * the folder). Cost: a global sort and one writing task per table, so it suits runs a
@@ -59,11 +65,25 @@ public final class CsvExport {
 
     /**
      * @param table a table
-     * @return its columns in schema order (a partition column is read last by Spark; put it back)
+     * @return its columns in schema order (a partition column is read last by Spark; put it back), an array or
+     *     struct column (the pairs' {@code regions}) as its JSON text, which is what a CSV cell can hold
      */
     public static Column[] columns(String table) {
-        return java.util.Arrays.stream(OutputSchema.schema(table).fieldNames()).map(functions::col)
+        return Arrays.stream(OutputSchema.schema(table).fields())
+                .map(f -> f.dataType() instanceof AtomicType ? functions.col(f.name())
+                        : functions.to_json(functions.col(f.name())).alias(f.name()))
                 .toArray(Column[]::new);
+    }
+
+    /**
+     * @param table a table
+     * @return the schema of its CSV file: the table's, with JSON text in place of arrays and structs
+     */
+    public static StructType schema(String table) {
+        return new StructType(Arrays.stream(OutputSchema.schema(table).fields())
+                .map(f -> f.dataType() instanceof AtomicType ? f
+                        : new StructField(f.name(), DataTypes.StringType, f.nullable(), f.metadata()))
+                .toArray(StructField[]::new));
     }
 
     /**

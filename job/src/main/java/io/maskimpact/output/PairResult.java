@@ -3,6 +3,7 @@ package io.maskimpact.output;
 import io.maskimpact.analysis.PairImpact;
 import io.maskimpact.analysis.StepEffects;
 import io.maskimpact.analysis.StepImpact;
+import io.maskimpact.model.ImageRegion;
 import io.maskimpact.model.TokenInfo;
 import io.maskimpact.model.TokenKind;
 import java.io.Serializable;
@@ -38,6 +39,28 @@ public final class PairResult implements Serializable {
      * @param device the device of the pair's forward passes: {@code cpu} or {@code gpu:N}
      */
     public record Placement(String executorId, String device) implements Serializable {
+    }
+
+    /**
+     * One image region of the prompt, for the {@code pairs} table's {@code regions}.
+     *
+     * @param index the region's {@code image_index}
+     * @param kind {@code image}, {@code tile} or {@code global}
+     * @param gridRows token rows
+     * @param gridCols token columns
+     * @param x left edge of its box in the original image's pixels
+     * @param y top edge
+     * @param width box width
+     * @param height box height
+     */
+    public record Region(int index, String kind, int gridRows, int gridCols, double x, double y, double width,
+                         double height) implements Serializable {
+
+        static Region of(ImageRegion r) {
+            ImageRegion.Box b = r.box();
+            return new Region(r.index(), r.kind().columnValue(), r.gridRows(), r.gridCols(), b.x0(), b.y0(),
+                    b.x1() - b.x0(), b.y1() - b.y0());
+        }
     }
 
     /**
@@ -124,10 +147,12 @@ public final class PairResult implements Serializable {
     final String answer;
     final int gridRows;
     final int gridCols;
+    final Region[] regions;
     final int promptLength;
     final int numLayers;
     final String[] tokenText;
     final byte[] tokenKind;
+    final int[] imageIndex;
     final int[] patchRow;
     final int[] patchCol;
     final String[] variantNames;
@@ -145,11 +170,13 @@ public final class PairResult implements Serializable {
         answer = full.answer;
         gridRows = full.gridRows;
         gridCols = full.gridCols;
+        regions = full.regions;
         promptLength = full.promptLength;
         numLayers = full.numLayers;
         boolean effects = java.util.Arrays.stream(full.steps).anyMatch(st -> st.effects != null);
         tokenText = effects ? full.tokenText : new String[0];
         tokenKind = effects ? full.tokenKind : new byte[0];
+        imageIndex = effects ? full.imageIndex : new int[0];
         patchRow = effects ? full.patchRow : new int[0];
         patchCol = effects ? full.patchCol : new int[0];
         variantNames = new String[0];
@@ -173,9 +200,10 @@ public final class PairResult implements Serializable {
         if (impact == null) {
             answer = null;
             gridRows = gridCols = promptLength = numLayers = 0;
+            regions = new Region[0];
             tokenText = new String[0];
             tokenKind = new byte[0];
-            patchRow = patchCol = new int[0];
+            imageIndex = patchRow = patchCol = new int[0];
             variantNames = new String[0];
             steps = new Step[0];
             return;
@@ -183,18 +211,21 @@ public final class PairResult implements Serializable {
         answer = impact.answer();
         gridRows = impact.gridRows();
         gridCols = impact.gridCols();
+        regions = impact.regions().stream().map(Region::of).toArray(Region[]::new);
         promptLength = impact.promptLength();
         numLayers = impact.numLayers();
         List<TokenInfo> tokens = impact.tokens();
         int n = tokens.size();
         tokenText = new String[n];
         tokenKind = new byte[n];
+        imageIndex = new int[n];
         patchRow = new int[n];
         patchCol = new int[n];
         for (int i = 0; i < n; i++) {
             TokenInfo t = tokens.get(i);
             tokenText[i] = t.text() == null ? "" : t.text();
             tokenKind[i] = (byte) t.kind().ordinal();
+            imageIndex[i] = t.hasCell() ? t.imageIndex() : -1;
             patchRow[i] = t.hasCell() ? t.patchRow() : -1;
             patchCol[i] = t.hasCell() ? t.patchCol() : -1;
         }

@@ -10,6 +10,8 @@ import java.util.NoSuchElementException;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.codegen.UnsafeRowWriter;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.catalyst.util.GenericArrayData;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
@@ -63,7 +65,7 @@ public final class TableRows {
             ok ? utf8(r.answer) : null,
             utf8(ok ? OutputSchema.STATUS_OK : OutputSchema.STATUS_ERROR),
             utf8(r.model), utf8(in.maskMode()), in.maxNewTokens(),
-            ok ? (Object) r.gridRows : null, ok ? (Object) r.gridCols : null,
+            ok ? (Object) r.gridRows : null, ok ? (Object) r.gridCols : null, ok ? regions(r.regions) : null,
             ok ? (Object) r.promptLength : null, ok ? (Object) r.numLayers : null,
             r.stepCount(), r.impactRows(), r.seconds,
             utf8(r.placement.executorId()), utf8(r.placement.device())
@@ -145,6 +147,17 @@ public final class TableRows {
         return (float) (Math.round(value * scale) / scale);
     }
 
+    private static ArrayData regions(PairResult.Region[] regions) {
+        Object[] rows = new Object[regions.length];
+        for (int i = 0; i < regions.length; i++) {
+            PairResult.Region g = regions[i];
+            rows[i] = new GenericInternalRow(new Object[] {
+                g.index(), utf8(g.kind()), g.gridRows(), g.gridCols(), g.x(), g.y(), g.width(), g.height()
+            });
+        }
+        return new GenericArrayData(rows);
+    }
+
     private static UTF8String utf8(String s) {
         return s == null ? null : UTF8String.fromString(s);
     }
@@ -208,15 +221,17 @@ public final class TableRows {
             writer.write(5, text);
             writer.write(6, KIND_VALUES[r.tokenKind[pos]]);
             if (r.patchRow[pos] >= 0) {
-                writer.write(7, r.patchRow[pos]);
-                writer.write(8, r.patchCol[pos]);
+                writer.write(7, r.imageIndex[pos]);
+                writer.write(8, r.patchRow[pos]);
+                writer.write(9, r.patchCol[pos]);
             } else {
                 writer.setNullAt(7);
                 writer.setNullAt(8);
+                writer.setNullAt(9);
             }
-            writer.write(9, variants[s.variant[row]]);
-            writer.write(10, round(s.l2[row], decimals));
-            writer.write(11, round(s.cosine[row], decimals));
+            writer.write(10, variants[s.variant[row]]);
+            writer.write(11, round(s.l2[row], decimals));
+            writer.write(12, round(s.cosine[row], decimals));
             row++;
             skipEmptySteps();
             return writer.getRow();

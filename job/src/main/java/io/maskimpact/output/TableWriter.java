@@ -242,9 +242,10 @@ public final class TableWriter {
     }
 
     /**
-     * Reads a table of a run folder. Parquet files of a small table may differ in their columns (a
-     * run appended to a folder written before a column was added), so their schemas are merged;
-     * {@code impact}'s are not (its schema has not changed, and merging reads every file's footer).
+     * Reads a table of a run folder. Parquet files may differ in their columns (a run appended to a
+     * folder written before a column was added), so the small tables' schemas are merged, and
+     * {@code impact} is read with the contract's schema (merging would read every file's footer): a
+     * column a file lacks reads as null.
      *
      * @param spark the session
      * @param source {@code parquet} or {@code delta}
@@ -256,6 +257,8 @@ public final class TableWriter {
         DataFrameReader reader = spark.read().format(source);
         if (!OutputSchema.IMPACT.equals(table)) {
             reader = reader.option("mergeSchema", "true");
+        } else if (!OutputFormat.DELTA.source().equals(source)) {
+            reader = reader.schema(OutputSchema.IMPACT_SCHEMA);
         }
         return reader.load(location);
     }

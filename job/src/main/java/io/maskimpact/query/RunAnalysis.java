@@ -244,7 +244,7 @@ public final class RunAnalysis {
         Dataset<Row> wide = normalised
                 .groupBy(OutputSchema.RUN_ID, OutputSchema.PAIR_ID, OutputSchema.GENERATION_STEP,
                         OutputSchema.TOKEN_POSITION, OutputSchema.TOKEN_MASKED, OutputSchema.TOKEN_KIND,
-                        OutputSchema.PATCH_ROW, OutputSchema.PATCH_COL)
+                        OutputSchema.IMAGE_INDEX, OutputSchema.PATCH_ROW, OutputSchema.PATCH_COL)
                 .pivot(OutputSchema.LAYER, pivotValues)
                 .agg(first("norm"));
         String[] layerColumns = layers.stream().map(String::valueOf).toArray(String[]::new);

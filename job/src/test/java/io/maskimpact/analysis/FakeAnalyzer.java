@@ -13,7 +13,8 @@ import java.util.Set;
  * computed from the request alone, with a tokenization simple enough for tests to count rows
  * independently.
  *
- * <p>Prompt: {@code <bos>} (special), {@code rows x cols} vision tokens in row-major order,
+ * <p>Prompt: {@code <bos>} (special), {@code rows x cols} vision tokens in row-major order (with tiles:
+ * that many per tile, the tiles in row-major order, then as many for the global image),
  * one text token per whitespace-separated word of the question, {@code <assistant>} (special).
  * Step t's sequence is the prompt plus t generated tokens {@code g0 .. g(t-1)}; generation never
  * stops early. Distances are a hash of (pair, step, layer, position, variant), so two runs give
@@ -30,9 +31,17 @@ public final class FakeAnalyzer implements PairAnalyzer {
      * @param delayMs sleep per pair, to make runs slow enough to kill
      * @param failPairs pair ids whose analysis throws (stage {@code analysis})
      * @param crashPairs pair ids whose analysis throws an {@link Error}, like a native crash: the task fails
+     * @param tileRows rows of tiles the image is split into, like Idefics3's (0: one region, kind {@code image})
+     * @param tileCols columns of tiles
      */
     public record Spec(int layers, int heads, int gridRows, int gridCols, int maxContext, long delayMs,
-                       Set<String> failPairs, Set<String> crashPairs) {
+                       Set<String> failPairs, Set<String> crashPairs, int tileRows, int tileCols) {
+
+        /** A spec whose image is one region, not split into tiles. */
+        public Spec(int layers, int heads, int gridRows, int gridCols, int maxContext, long delayMs,
+                    Set<String> failPairs, Set<String> crashPairs) {
+            this(layers, heads, gridRows, gridCols, maxContext, delayMs, failPairs, crashPairs, 0, 0);
+        }
     }
 
     private final Spec spec;
@@ -83,9 +92,12 @@ public final class FakeAnalyzer implements PairAnalyzer {
         }
         List<TokenInfo> tokens = new ArrayList<>();
         tokens.add(TokenInfo.plain(1, "<bos>", TokenKind.SPECIAL));
-        for (int r = 0; r < spec.gridRows(); r++) {
-            for (int c = 0; c < spec.gridCols(); c++) {
-                tokens.add(new TokenInfo(2, "<image>", TokenKind.VISION, 0, r, c));
+        List<ImageRegion> regions = regions(request.image().width(), request.image().height());
+        for (ImageRegion region : regions) {
+            for (int r = 0; r < region.gridRows(); r++) {
+                for (int c = 0; c < region.gridCols(); c++) {
+                    tokens.add(new TokenInfo(2, "<image>", TokenKind.VISION, region.index(), r, c));
+                }
             }
         }
         for (String w : words(request.question())) {
@@ -130,9 +142,7 @@ public final class FakeAnalyzer implements PairAnalyzer {
             tokens.add(TokenInfo.plain(500 + step, text, TokenKind.GENERATED));
         }
         List<TokenInfo> finalTokens = List.copyOf(tokens.subList(0, tokens.size() - 1));
-        ImageRegion region = new ImageRegion(0, ImageRegion.Kind.IMAGE, spec.gridRows(), spec.gridCols(), 1,
-                ImageRegion.Box.whole(request.image().width(), request.image().height()));
-        return new PairImpact(id, finalTokens, promptLength, List.of(region), answer.toString(), variants,
+        return new PairImpact(id, finalTokens, promptLength, regions, answer.toString(), variants,
                 spec.layers(), steps);
     }
 
@@ -154,6 +164,27 @@ public final class FakeAnalyzer implements PairAnalyzer {
             e.maskedTop1Text()[i] = flip ? "x" + step : generated;
         }
         return e;
+    }
+
+    /** The image's regions: the whole image, or the tiles (an even split of the image) and the global image. */
+    private List<ImageRegion> regions(int width, int height) {
+        int rows = spec.gridRows();
+        int cols = spec.gridCols();
+        if (spec.tileRows() == 0) {
+            return List.of(new ImageRegion(0, ImageRegion.Kind.IMAGE, rows, cols, 1, ImageRegion.Box.whole(width, height)));
+        }
+        List<ImageRegion> regions = new ArrayList<>();
+        double w = (double) width / spec.tileCols();
+        double h = (double) height / spec.tileRows();
+        for (int tr = 0; tr < spec.tileRows(); tr++) {
+            for (int tc = 0; tc < spec.tileCols(); tc++) {
+                regions.add(new ImageRegion(regions.size(), ImageRegion.Kind.TILE, rows, cols, 1 + regions.size() * rows * cols,
+                        new ImageRegion.Box(tc * w, tr * h, (tc + 1) * w, (tr + 1) * h)));
+            }
+        }
+        regions.add(new ImageRegion(regions.size(), ImageRegion.Kind.GLOBAL, rows, cols, 1 + regions.size() * rows * cols,
+                ImageRegion.Box.whole(width, height)));
+        return regions;
     }
 
     /** A deterministic pseudo-random value in [0, 4) with a few decimals' worth of detail. */

@@ -172,7 +172,7 @@ class RunEndToEndTest extends SparkTestBase {
             Path csv = out.resolve("csv").resolve(table + ".csv");
             assertThat(csv).as("CSV export of %s", table).isRegularFile();
             org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> fromCsv = spark.read().option("header", "true")
-                    .option("escape", "\"").option("multiLine", "true").schema(OutputSchema.schema(table))
+                    .option("escape", "\"").option("multiLine", "true").schema(io.maskimpact.output.CsvExport.schema(table))
                     .csv(csv.toString());
             org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> fromParquet = spark.read()
                     .parquet(out.resolve(table).toString()).select(io.maskimpact.output.CsvExport.columns(table));

@@ -14,8 +14,11 @@ import io.maskimpact.schema.OutputSchema;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.junit.jupiter.api.Test;
 
 /** Expanding a pair's arrays into rows: one row per array entry, the token's facts joined in, rounding. */
@@ -46,7 +49,7 @@ class TableRowsTest {
         assertThat(first.getUTF8String(0).toString()).isEqualTo("run");
         assertThat(first.getUTF8String(1).toString()).isEqualTo("p1");
         long vision = rows.stream().filter(x -> x.getUTF8String(6).toString().equals("vision")).count();
-        long withCell = rows.stream().filter(x -> !x.isNullAt(7) && !x.isNullAt(8)).count();
+        long withCell = rows.stream().filter(x -> !x.isNullAt(7) && !x.isNullAt(8) && !x.isNullAt(9)).count();
         assertThat(withCell).as("exactly the vision rows have a grid cell").isEqualTo(vision).isEqualTo(2 * 2 * 4 * 2);
         assertThat(rows.stream().filter(x -> x.getUTF8String(6).toString().equals("generated")).map(x -> x.getUTF8String(5).toString()))
                 .containsOnly("g0");
@@ -90,6 +93,39 @@ class TableRowsTest {
         assertThat(word.isNullAt(schema.fieldIndex(OutputSchema.PATCH_ROW))).isTrue();
         assertThat(word.getBoolean(schema.fieldIndex(OutputSchema.TOP1_FLIP))).isFalse();
         assertThat(TableRows.effects("run", result(MaskMode.BOTH, 2).light(), "all")).as("no effects measured").isEmpty();
+    }
+
+    @Test
+    void tilesGiveEveryVisionRowItsImageIndexAndThePairRowItsRegions() throws Exception {
+        FakeAnalyzer fake = new FakeAnalyzer(new FakeAnalyzer.Spec(1, 1, 2, 3, 100, 0, Set.of(), Set.of(), 2, 2),
+                AnalysisOptions.defaults(), "fake");
+        PairImpact impact = fake.analyze(new PairRequest("p1", PixelImage.blank(30, 20, 3), "what", 1, MaskMode.VISION));
+        PairResult r = PairResult.ok(new PairResult.Input("p1", "a.png", "file:/a.png", "what", "vision", 1), "fake",
+                RAN_ON, impact, 0.5f);
+        int index = OutputSchema.IMPACT_SCHEMA.fieldIndex(OutputSchema.IMAGE_INDEX);
+        int kind = OutputSchema.IMPACT_SCHEMA.fieldIndex(OutputSchema.TOKEN_KIND);
+        Map<Integer, Integer> perRegion = new TreeMap<>();
+        for (Iterator<InternalRow> it = TableRows.impact("run", r, -1); it.hasNext(); ) {
+            InternalRow row = it.next();
+            if (row.getUTF8String(kind).toString().equals("vision") && row.getUTF8String(10).toString().equals("Full")) {
+                perRegion.merge(row.getInt(index), 1, Integer::sum);
+            }
+        }
+        assertThat(perRegion).as("4 tiles and the global image, 2x3 tokens each")
+                .isEqualTo(Map.of(0, 6, 1, 6, 2, 6, 3, 6, 4, 6));
+        InternalRow pair = TableRows.pair("run", r.light());
+        ArrayData regions = pair.getArray(OutputSchema.PAIRS_SCHEMA.fieldIndex(OutputSchema.REGIONS));
+        assertThat(regions.numElements()).isEqualTo(5);
+        InternalRow tile = regions.getStruct(3, OutputSchema.REGION_TYPE.size());
+        assertThat(tile.getInt(0)).isEqualTo(3);
+        assertThat(tile.getUTF8String(1).toString()).isEqualTo("tile");
+        assertThat(List.of(tile.getInt(2), tile.getInt(3))).as("grid rows, cols").containsExactly(2, 3);
+        assertThat(List.of(tile.getDouble(4), tile.getDouble(5), tile.getDouble(6), tile.getDouble(7)))
+                .as("the bottom-right tile's box x, y, width, height").containsExactly(15.0, 10.0, 15.0, 10.0);
+        InternalRow global = regions.getStruct(4, OutputSchema.REGION_TYPE.size());
+        assertThat(global.getUTF8String(1).toString()).isEqualTo("global");
+        assertThat(List.of(global.getDouble(4), global.getDouble(5), global.getDouble(6), global.getDouble(7)))
+                .containsExactly(0.0, 0.0, 30.0, 20.0);
     }
 
     @Test

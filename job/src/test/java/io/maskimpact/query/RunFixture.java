@@ -32,6 +32,9 @@ final class RunFixture {
     static final int LAYERS = 3;
     static final int HEADS = 2;
     static final int GRID = 2;
+    /** The original image's size; the one region covers all of it. */
+    static final int IMAGE_WIDTH = 64;
+    static final int IMAGE_HEIGHT = 48;
     static final String RUN_ID = "fixture-run";
     static final String[] QUESTION = {"what", "colour", "is", "the", "circle", "?"};
     static final String[] ANSWER = {"red", ".", "</s>"};
@@ -56,6 +59,18 @@ final class RunFixture {
     }
 
     /**
+     * Writes the run as a run written before {@code image_index} and {@code regions} joined the contract: the
+     * same rows without those two columns.
+     *
+     * @param spark the session
+     * @param out the run folder (created)
+     * @return {@code out}
+     */
+    static Path writeWithoutRegions(SparkSession spark, Path out) throws IOException {
+        return write(spark, out, "parquet", true);
+    }
+
+    /**
      * Writes the run.
      *
      * @param spark the session
@@ -64,6 +79,10 @@ final class RunFixture {
      * @return {@code out}
      */
     static Path write(SparkSession spark, Path out, String format) throws IOException {
+        return write(spark, out, format, false);
+    }
+
+    private static Path write(SparkSession spark, Path out, String format, boolean withoutRegions) throws IOException {
         Random random = new Random(11);
         List<Row> impact = new ArrayList<>();
         List<Row> steps = new ArrayList<>();
@@ -83,8 +102,8 @@ final class RunFixture {
                                 l2 = 2f + layer;
                             }
                             float cos = l2 / 10f;
-                            impact.add(RowFactory.create(RUN_ID, pair, t, layer, pos, tok.text, tok.kind, tok.row,
-                                    tok.col, variant, l2, cos));
+                            impact.add(RowFactory.create(RUN_ID, pair, t, layer, pos, tok.text, tok.kind,
+                                    tok.row == null ? null : 0, tok.row, tok.col, variant, l2, cos));
                         }
                     }
                 }
@@ -93,18 +112,25 @@ final class RunFixture {
             }
             pairs.add(RowFactory.create(RUN_ID, pair, "images/" + pair + ".png", "file:/data/images/" + pair + ".png",
                     "what colour is the circle?", String.join(" ", ANSWER), OutputSchema.STATUS_OK, "tiny-llava",
-                    "both", STEPS, GRID, GRID, tokensAt(0), LAYERS, STEPS,
+                    "both", STEPS, GRID, GRID, List.of(RowFactory.create(0, OutputSchema.REGION_IMAGE, GRID, GRID,
+                            0.0, 0.0, (double) IMAGE_WIDTH, (double) IMAGE_HEIGHT)), tokensAt(0), LAYERS, STEPS,
                     (long) LAYERS * VARIANTS.size() * (tokensAt(0) + tokensAt(1) + tokensAt(2)), 1.5f, "1", "cpu"));
         }
         pairs.add(RowFactory.create(RUN_ID, "pair-bad", "images/missing.png", null, "what?", null,
-                OutputSchema.STATUS_ERROR, null, "both", STEPS, null, null, null, null, 0, 0L, 0.01f, "2", "cpu"));
+                OutputSchema.STATUS_ERROR, null, "both", STEPS, null, null, null, null, null, 0, 0L, 0.01f, "2", "cpu"));
         List<Row> errors = List.of(RowFactory.create(RUN_ID, "pair-bad", OutputSchema.STAGE_IMAGE,
                 "java.io.FileNotFoundException", "Cannot read image for pair pair-bad: file not found (images/missing.png)"));
 
-        writeTable(spark, spark.createDataFrame(impact, OutputSchema.IMPACT_SCHEMA), out, OutputSchema.IMPACT, format);
+        Dataset<Row> impactTable = spark.createDataFrame(impact, OutputSchema.IMPACT_SCHEMA);
+        Dataset<Row> pairsTable = spark.createDataFrame(pairs, OutputSchema.PAIRS_SCHEMA);
+        if (withoutRegions) {
+            impactTable = impactTable.drop(OutputSchema.IMAGE_INDEX);
+            pairsTable = pairsTable.drop(OutputSchema.REGIONS);
+        }
+        writeTable(spark, impactTable, out, OutputSchema.IMPACT, format);
         writeTable(spark, spark.createDataFrame(steps, OutputSchema.STEPS_SCHEMA), out, OutputSchema.STEPS, format);
         writeTable(spark, spark.createDataFrame(errors, OutputSchema.ERRORS_SCHEMA), out, OutputSchema.ERRORS, format);
-        writeTable(spark, spark.createDataFrame(pairs, OutputSchema.PAIRS_SCHEMA), out, OutputSchema.PAIRS, format);
+        writeTable(spark, pairsTable, out, OutputSchema.PAIRS, format);
         Files.writeString(out.resolve(OutputSchema.MANIFEST_FILE), "{\n  \"format_version\": 1,\n  \"generator\": "
                 + "\"mask-impact test fixture\",\n  \"run_id\": \"" + RUN_ID + "\",\n  \"format\": \"" + format
                 + "\",\n  \"tables\": {}\n}\n", StandardCharsets.UTF_8);

@@ -63,7 +63,8 @@ public final class FakeBackend implements LoadedModel.Provider {
         c.path("crash_first_attempt_pairs").forEach(n -> crashOnce.add(n.asText()));
         FakeAnalyzer.Spec spec = new FakeAnalyzer.Spec(c.path("layers").asInt(2), c.path("heads").asInt(2),
                 c.path("grid_rows").asInt(2), c.path("grid_cols").asInt(3), c.path("max_context").asInt(4096),
-                c.path("delay_ms").asLong(0), fail, crash);
+                c.path("delay_ms").asLong(0), fail, crash,
+                c.path("tiles").path(0).asInt(0), c.path("tiles").path(1).asInt(0));
         LOADS.incrementAndGet();
         String name = modelDir.getFileName().toString();
         return new LoadedModel() {

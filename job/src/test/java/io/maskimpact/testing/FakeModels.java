@@ -19,7 +19,8 @@ public final class FakeModels {
      * @param heads attention heads
      * @param gridRows image grid rows
      * @param gridCols image grid columns
-     * @return a config node to add options to (delay_ms, fail_pairs, crash_pairs, crash_first_attempt_pairs, max_context, broken); call {@link #save}
+     * @return a config node to add options to (delay_ms, fail_pairs, crash_pairs, crash_first_attempt_pairs, max_context, broken,
+     *     tiles: [tile rows, tile cols]); call {@link #save}
      */
     public static ObjectNode config(Path dir, int layers, int heads, int gridRows, int gridCols) {
         ObjectNode c = new ObjectMapper().createObjectNode();

@@ -60,6 +60,11 @@ public final class OutputSchema {
     public static final String TOKEN_POSITION = "token_position";
     public static final String TOKEN_MASKED = "token_masked";
     public static final String TOKEN_KIND = "token_kind";
+    /**
+     * Which image region (an image, a tile or the global image: {@link #REGIONS}) a vision token belongs to;
+     * null for other tokens. Runs written before the column read it as null.
+     */
+    public static final String IMAGE_INDEX = "image_index";
     public static final String PATCH_ROW = "patch_row";
     public static final String PATCH_COL = "patch_col";
     public static final String VARIANT = "variant";
@@ -72,8 +77,6 @@ public final class OutputSchema {
     public static final String LAYERS = "layers";
     /** Tokens the unit hides (1, or up to k x k vision cells with {@code --effect-block k}). */
     public static final String UNIT_SIZE = "unit_size";
-    /** The image region of a vision unit ({@code ImageRegion.index}); null for other tokens. */
-    public static final String IMAGE_INDEX = "image_index";
     /** KL(baseline || masked) of the next-token distributions, nats. */
     public static final String KL_DIVERGENCE = "kl_divergence";
     /** The baseline's greedy token: its baseline probability minus its masked probability. */
@@ -98,6 +101,24 @@ public final class OutputSchema {
     public static final String MAX_NEW_TOKENS = "max_new_tokens";
     public static final String GRID_ROWS = "grid_rows";
     public static final String GRID_COLS = "grid_cols";
+    /**
+     * The pair's image regions, one per {@link #IMAGE_INDEX} in index order ({@code regions[image_index]}
+     * in SQL): {@link #REGION_TYPE}. Null for a failed pair, and in runs written before the column.
+     */
+    public static final String REGIONS = "regions";
+    /** A region's kind: {@link #REGION_IMAGE}, {@link #REGION_TILE} or {@link #REGION_GLOBAL}. */
+    public static final String REGION_KIND = "kind";
+    /** Left edge of a region's box in the original image's pixels (as are y, width and height). */
+    public static final String BOX_X = "x";
+    public static final String BOX_Y = "y";
+    public static final String BOX_WIDTH = "width";
+    public static final String BOX_HEIGHT = "height";
+    /** {@link #REGION_KIND} of a whole image as the model saw it (resized, maybe cropped). */
+    public static final String REGION_IMAGE = "image";
+    /** {@link #REGION_KIND} of one tile of an image split into tiles. */
+    public static final String REGION_TILE = "tile";
+    /** {@link #REGION_KIND} of the downscaled whole image that accompanies tiles. */
+    public static final String REGION_GLOBAL = "global";
     public static final String TOKEN_COUNT = "token_count";
     public static final String NUM_LAYERS = "num_layers";
     public static final String STEPS_DONE = "steps";
@@ -181,6 +202,7 @@ public final class OutputSchema {
             field(TOKEN_POSITION, DataTypes.IntegerType, false),
             field(TOKEN_MASKED, DataTypes.StringType, false),
             field(TOKEN_KIND, DataTypes.StringType, false),
+            field(IMAGE_INDEX, DataTypes.IntegerType, true),
             field(PATCH_ROW, DataTypes.IntegerType, true),
             field(PATCH_COL, DataTypes.IntegerType, true),
             field(VARIANT, DataTypes.StringType, false),
@@ -211,9 +233,26 @@ public final class OutputSchema {
             field(MASKED_TOP1_TOKEN, DataTypes.StringType, false));
 
     /**
+     * One element of {@link #REGIONS}: a grid of {@link #GRID_ROWS} x {@link #GRID_COLS} vision tokens laid
+     * evenly over the box [x, x + width) x [y, y + height) of the original image (pixels, origin top-left).
+     * Cell (r, c) of the region is the vision token with that {@link #IMAGE_INDEX}, {@link #PATCH_ROW} r and
+     * {@link #PATCH_COL} c.
+     */
+    public static final StructType REGION_TYPE = struct(
+            field(IMAGE_INDEX, DataTypes.IntegerType, false),
+            field(REGION_KIND, DataTypes.StringType, false),
+            field(GRID_ROWS, DataTypes.IntegerType, false),
+            field(GRID_COLS, DataTypes.IntegerType, false),
+            field(BOX_X, DataTypes.DoubleType, false),
+            field(BOX_Y, DataTypes.DoubleType, false),
+            field(BOX_WIDTH, DataTypes.DoubleType, false),
+            field(BOX_HEIGHT, DataTypes.DoubleType, false));
+
+    /**
      * {@code pairs}: one row per distinct pair and run; nulls where the pair failed before the value was known.
-     * {@link #EXECUTOR_ID} and {@link #DEVICE} came later than the other columns: runs written before
-     * them lack the two columns, which then read as null (readers merge the files' schemas).
+     * {@link #EXECUTOR_ID}, {@link #DEVICE} and {@link #REGIONS} came later than the other columns: runs
+     * written before them lack them, which then read as null (readers merge the files' schemas).
+     * {@link #GRID_ROWS} and {@link #GRID_COLS} are the first region's.
      */
     public static final StructType PAIRS_SCHEMA = struct(
             field(RUN_ID, DataTypes.StringType, false),
@@ -228,6 +267,7 @@ public final class OutputSchema {
             field(MAX_NEW_TOKENS, DataTypes.IntegerType, false),
             field(GRID_ROWS, DataTypes.IntegerType, true),
             field(GRID_COLS, DataTypes.IntegerType, true),
+            field(REGIONS, DataTypes.createArrayType(REGION_TYPE, false), true),
             field(TOKEN_COUNT, DataTypes.IntegerType, true),
             field(NUM_LAYERS, DataTypes.IntegerType, true),
             field(STEPS_DONE, DataTypes.IntegerType, false),
@@ -287,6 +327,7 @@ public final class OutputSchema {
             field(TOKEN_POSITION, DataTypes.IntegerType, false),
             field(TOKEN_MASKED, DataTypes.StringType, false),
             field(TOKEN_KIND, DataTypes.StringType, false),
+            field(IMAGE_INDEX, DataTypes.IntegerType, true),
             field(PATCH_ROW, DataTypes.IntegerType, true),
             field(PATCH_COL, DataTypes.IntegerType, true),
             field(CLUSTER, DataTypes.IntegerType, false),

@@ -3,13 +3,14 @@ package io.maskimpact.udfs;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.udf;
 
+import io.maskimpact.schema.OutputSchema;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF2;
-import org.apache.spark.sql.api.java.UDF6;
+import org.apache.spark.sql.api.java.UDF8;
 import org.apache.spark.sql.catalyst.FunctionIdentifier;
 import org.apache.spark.sql.catalyst.analysis.FunctionRegistry;
 import org.apache.spark.sql.catalyst.expressions.Expression;
@@ -37,8 +38,10 @@ import scala.runtime.AbstractFunction1;
  *   <tr><th>function</th><th>returns</th></tr>
  *   <tr><td>{@code mi_normalize(value [, 'max'|'minmax'|'sum'|'zscore'])}</td>
  *       <td>double: the value rescaled within its (run, pair, step, layer, variant) group ({@link Normalize})</td></tr>
- *   <tr><td>{@code mi_patch_box(patch_row, patch_col, grid_rows, grid_cols, image_width, image_height)}</td>
- *       <td>struct&lt;x, y, width, height, center_x, center_y: double&gt;: the cell's pixel box ({@link PatchBox})</td></tr>
+ *   <tr><td>{@code mi_patch_box(patch_row, patch_col, region)},
+ *       {@code mi_patch_box(patch_row, patch_col, grid_rows, grid_cols, image_width, image_height)}</td>
+ *       <td>struct&lt;x, y, width, height, center_x, center_y: double&gt;: the cell's pixel box ({@link PatchBox}), in
+ *       the original image given the token's region ({@code pairs.regions[image_index]})</td></tr>
  *   <tr><td>{@code mi_token_class(text [, marks_word_starts])}</td>
  *       <td>string: special, space, punctuation, number, wordpiece, stopword or word ({@link TokenClass})</td></tr>
  *   <tr><td>{@code mi_top_tokens(token, value, k)}</td>
@@ -99,12 +102,15 @@ public final class MaskImpactFunctions {
                 return c == null ? null : c.sqlName();
             }, DataTypes.StringType).withName(TOKEN_CLASS);
 
+    /** {@code mi_patch_box} over the box [x, x + width) x [y, y + height); the six-argument form's box is at 0, 0. */
     private static final UserDefinedFunction PATCH_BOX_UDF = udf(
-            (UDF6<Integer, Integer, Integer, Integer, Double, Double, Row>) (row, col, rows, cols, w, h) -> {
-                if (row == null || col == null || rows == null || cols == null || w == null || h == null) {
+            (UDF8<Integer, Integer, Integer, Integer, Double, Double, Double, Double, Row>)
+            (row, col, rows, cols, x, y, w, h) -> {
+                if (row == null || col == null || rows == null || cols == null || x == null || y == null || w == null
+                        || h == null) {
                     return null;
                 }
-                PatchBox b = PatchBox.of(row, col, rows, cols, w, h);
+                PatchBox b = PatchBox.inRegion(row, col, rows, cols, x, y, w, h);
                 return RowFactory.create(b.x(), b.y(), b.width(), b.height(), b.centerX(), b.centerY());
             }, PATCH_BOX_TYPE).withName(PATCH_BOX);
 
@@ -145,19 +151,17 @@ public final class MaskImpactFunctions {
                                     : Normalize.MAX;
                             return ColumnExpressions.expression(method.apply(column(args.apply(0))));
                         }),
-                function(PATCH_BOX, 6, 6,
-                        "_FUNC_(patch_row, patch_col, grid_rows, grid_cols, image_width, image_height) - the pixel"
-                                + " box struct<x, y, width, height, center_x, center_y> of a vision token's grid cell"
-                                + " when the grid covers an image of that size; null when any argument is null.",
+                function(PATCH_BOX, 3, 6,
+                        "_FUNC_(patch_row, patch_col, region) or _FUNC_(patch_row, patch_col, grid_rows, grid_cols,"
+                                + " image_width, image_height) - the pixel box struct<x, y, width, height, center_x,"
+                                + " center_y> of a vision token's grid cell: in the original image when given the"
+                                + " token's region (pairs.regions[image_index]), else when the grid covers an image"
+                                + " of that size; null when any argument is null.",
                         "\n    Examples:\n      > SELECT _FUNC_(0, 1, 2, 2, 640, 480);\n"
-                                + "       {\"x\":320.0,\"y\":0.0,\"width\":320.0,\"height\":240.0,\"center_x\":480.0,\"center_y\":120.0}\n  ",
-                        args -> ColumnExpressions.expression(PATCH_BOX_UDF.apply(
-                                column(args.apply(0)).cast(DataTypes.IntegerType),
-                                column(args.apply(1)).cast(DataTypes.IntegerType),
-                                column(args.apply(2)).cast(DataTypes.IntegerType),
-                                column(args.apply(3)).cast(DataTypes.IntegerType),
-                                column(args.apply(4)).cast(DataTypes.DoubleType),
-                                column(args.apply(5)).cast(DataTypes.DoubleType)))),
+                                + "       {\"x\":320.0,\"y\":0.0,\"width\":320.0,\"height\":240.0,\"center_x\":480.0,\"center_y\":120.0}\n"
+                                + "      > SELECT _FUNC_(i.patch_row, i.patch_col, p.regions[i.image_index]) FROM impact i"
+                                + " JOIN pairs p USING (run_id, pair_id);\n  ",
+                        MaskImpactFunctions::patchBox),
                 function(TOKEN_CLASS, 1, 2,
                         "_FUNC_(text [, marks_word_starts]) - the token text's class: special, space, punctuation,"
                                 + " number, wordpiece, stopword or word. Pass marks_word_starts = true when the"
@@ -178,6 +182,33 @@ public final class MaskImpactFunctions {
                             // The bare aggregate function, so that the analyzer wraps it (DISTINCT, FILTER, OVER).
                             return ((AggregateExpression) ColumnExpressions.expression(call)).aggregateFunction();
                         }));
+    }
+
+    /** {@code mi_patch_box} with a region struct (3 arguments) or a grid and an image size (6). */
+    private static Expression patchBox(Seq<Expression> args) {
+        Column row = column(args.apply(0)).cast(DataTypes.IntegerType);
+        Column col = column(args.apply(1)).cast(DataTypes.IntegerType);
+        if (args.size() == 3) {
+            Column region = column(args.apply(2));
+            return ColumnExpressions.expression(PATCH_BOX_UDF.apply(row, col,
+                    region.getField(OutputSchema.GRID_ROWS).cast(DataTypes.IntegerType),
+                    region.getField(OutputSchema.GRID_COLS).cast(DataTypes.IntegerType),
+                    region.getField(OutputSchema.BOX_X).cast(DataTypes.DoubleType),
+                    region.getField(OutputSchema.BOX_Y).cast(DataTypes.DoubleType),
+                    region.getField(OutputSchema.BOX_WIDTH).cast(DataTypes.DoubleType),
+                    region.getField(OutputSchema.BOX_HEIGHT).cast(DataTypes.DoubleType)));
+        }
+        if (args.size() != 6) {
+            throw new IllegalArgumentException(String.format("Cannot call %s with %d arguments (expected 3 or 6): "
+                    + "%s(patch_row, patch_col, region) or %s(patch_row, patch_col, grid_rows, grid_cols, image_width,"
+                    + " image_height)", PATCH_BOX, args.size(), PATCH_BOX, PATCH_BOX));
+        }
+        return ColumnExpressions.expression(PATCH_BOX_UDF.apply(row, col,
+                column(args.apply(2)).cast(DataTypes.IntegerType),
+                column(args.apply(3)).cast(DataTypes.IntegerType),
+                lit(0.0), lit(0.0),
+                column(args.apply(4)).cast(DataTypes.DoubleType),
+                column(args.apply(5)).cast(DataTypes.DoubleType)));
     }
 
     private interface Builder {

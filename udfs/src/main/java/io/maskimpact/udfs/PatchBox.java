@@ -10,12 +10,13 @@ package io.maskimpact.udfs;
  * {@code [x, x + width) x [y, y + height)}; boxes may have fractional edges when the image size is
  * not a multiple of the grid.
  *
- * <p>Pass the size of the picture the grid covers. The LLaVA processors resize (and, for CLIP,
- * centre-crop) the image to the model's input square: for a resized image that is the original size;
- * for a centre-cropped one it is the size of the cropped region, whose offset the caller adds.
+ * <p>A run's {@code pairs.regions} give each image region's grid and the box of the original image it
+ * covers (the whole image, a centre crop, or a tile); {@link #inRegion} lays the grid over that box, so
+ * its result is in the original image's pixels. {@link #of} lays it over a whole picture of a given size.
  *
  * <pre>
- * PatchBox.of(0, 1, 2, 2, 640, 480)  // x=320 y=0 width=320 height=240 centerX=480 centerY=120
+ * PatchBox.of(0, 1, 2, 2, 640, 480)                  // x=320 y=0 width=320 height=240 centerX=480 centerY=120
+ * PatchBox.inRegion(0, 1, 2, 2, 640, 0, 640, 480)    // the same cell in a tile whose box starts at x=640: x=960
  * </pre>
  *
  * @param x left edge
@@ -40,6 +41,25 @@ public record PatchBox(double x, double y, double width, double height, double c
      * @throws IllegalArgumentException when the grid or the image is empty, or the cell lies outside the grid
      */
     public static PatchBox of(int row, int col, int gridRows, int gridCols, double imageWidth, double imageHeight) {
+        return inRegion(row, col, gridRows, gridCols, 0, 0, imageWidth, imageHeight);
+    }
+
+    /**
+     * Computes a cell's box when the grid covers the box [x, x + width) x [y, y + height) of an image.
+     *
+     * @param row grid row, from 0 at the top
+     * @param col grid column, from 0 at the left
+     * @param gridRows rows in the grid
+     * @param gridCols columns in the grid
+     * @param x left edge of the region's box
+     * @param y top edge of the region's box
+     * @param imageWidth width of the region's box
+     * @param imageHeight height of the region's box
+     * @return the cell's box, in the coordinates of x and y
+     * @throws IllegalArgumentException when the grid or the box is empty, or the cell lies outside the grid
+     */
+    public static PatchBox inRegion(int row, int col, int gridRows, int gridCols, double x, double y,
+                                    double imageWidth, double imageHeight) {
         if (gridRows <= 0 || gridCols <= 0) {
             throw new IllegalArgumentException(String.format(
                     "Cannot place a patch in a %dx%d grid: the grid must have at least one row and column",
@@ -57,8 +77,8 @@ public record PatchBox(double x, double y, double width, double height, double c
         }
         double width = imageWidth / gridCols;
         double height = imageHeight / gridRows;
-        double x = col * width;
-        double y = row * height;
-        return new PatchBox(x, y, width, height, x + width / 2, y + height / 2);
+        double left = x + col * width;
+        double top = y + row * height;
+        return new PatchBox(left, top, width, height, left + width / 2, top + height / 2);
     }
 }

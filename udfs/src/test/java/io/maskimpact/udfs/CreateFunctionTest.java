@@ -80,6 +80,9 @@ class CreateFunctionTest {
             assertThat(scalar("SELECT mi_patch_box(NULL, 1, 2, 2, 640, 480)")).isNull();
             assertThatThrownBy(() -> sql("SELECT mi_patch_box(2, 0, 2, 2, 10, 10)"))
                     .hasStackTraceContaining("Cannot place patch (row 2, col 0) in a 2x2 grid");
+            Row inTile = (Row) scalar("SELECT mi_patch_box(0, 1, %s)", MaskImpactFunctionsTest.REGION);
+            assertThat(List.of(inTile.getDouble(0), inTile.getDouble(1), inTile.getDouble(2), inTile.getDouble(3)))
+                    .as("the region form, as the session's function gives it").containsExactly(960.0, 0.0, 320.0, 240.0);
         }
 
         @Test

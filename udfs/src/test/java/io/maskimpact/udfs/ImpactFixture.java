@@ -53,7 +53,8 @@ final class ImpactFixture {
     private static void add(List<Row> rows, String pair, int layer, String variant, float[] l2, float scale) {
         for (int p = 0; p < TOKENS.length; p++) {
             float v = l2[p] * scale;
-            rows.add(RowFactory.create("r1", pair, 0, layer, p, TOKENS[p], KINDS[p], ROWS[p], COLS[p], variant,
+            rows.add(RowFactory.create("r1", pair, 0, layer, p, TOKENS[p], KINDS[p], ROWS[p] == null ? null : 0, ROWS[p],
+                    COLS[p], variant,
                     v, v / 100));
         }
     }

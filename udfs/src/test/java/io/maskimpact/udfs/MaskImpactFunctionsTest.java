@@ -132,6 +132,9 @@ class MaskImpactFunctionsTest extends SparkSqlTestBase {
 
     // ---- mi_patch_box
 
+    /** A tile's region as {@code pairs.regions} holds it. */
+    static final String REGION = "named_struct('image_index', 1, 'kind', 'tile', 'grid_rows', 2, 'grid_cols', 2, 'x', 640.0D, 'y', 0.0D, 'width', 640.0D, 'height', 480.0D)";
+
     @Test
     void patchBoxOfVisionTokens() {
         List<Row> rows = sql("SELECT token_position, mi_patch_box(patch_row, patch_col, 1, 2, 336, 168) AS box"
@@ -146,6 +149,21 @@ class MaskImpactFunctionsTest extends SparkSqlTestBase {
                 .isEqualTo(150.0);
         assertThatThrownBy(() -> sql("SELECT mi_patch_box(2, 0, 2, 2, 10, 10)"))
                 .hasStackTraceContaining("Cannot place patch (row 2, col 0) in a 2x2 grid");
+    }
+
+    @Test
+    void patchBoxInARegionIsInTheOriginalImage() {
+        Row box = (Row) scalar("SELECT mi_patch_box(0, 1, %s)", REGION);
+        assertThat(List.of(box.getDouble(0), box.getDouble(1), box.getDouble(2), box.getDouble(3), box.getDouble(4),
+                box.getDouble(5))).as("cell (0, 1) of a 2x2 tile whose box is x 640..1280, y 0..480")
+                .containsExactly(960.0, 0.0, 320.0, 240.0, 1120.0, 120.0);
+        assertThat(scalar("SELECT mi_patch_box(0, 1, CAST(NULL AS %s))", "struct<grid_rows: int, grid_cols: int,"
+                + " x: double, y: double, width: double, height: double>")).as("no region, no box").isNull();
+        assertThat(scalar("SELECT mi_patch_box(1, 1, array(%s)[0]).center_y", REGION)).isEqualTo(360.0);
+        assertThatThrownBy(() -> sql("SELECT mi_patch_box(2, 0, %s)", REGION))
+                .hasStackTraceContaining("Cannot place patch (row 2, col 0) in a 2x2 grid");
+        assertThatThrownBy(() -> sql("SELECT mi_patch_box(0, 0, 2, 2)"))
+                .hasStackTraceContaining("Cannot call mi_patch_box with 4 arguments (expected 3 or 6)");
     }
 
     // ---- mi_token_class
