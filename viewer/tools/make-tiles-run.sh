@@ -1,21 +1,19 @@
 #!/usr/bin/env bash
-# Writes test/fixtures/tiles-run: a run written by the job's own `run` command and writers, with the
-# job's fake model family (job/src/test/.../testing/FakeBackend) splitting each image into 2 x 3 tiles of
-# 2 x 4 tokens (cells of 20 x 30 pixels) plus the global image. Its image is 240 x 120 pixels, each tile a
-# flat colour, so the browser test can check the tile boxes on a screenshot. Needs the job's test classes:
-#   mvn -B -o -q -pl job -am test-compile && viewer/tools/make-tiles-run.sh
+# Writes test/fixtures/tiles-run: a run written by the job's own `run` command and writers on the SmolVLM
+# checkpoint written by transformers (models/parity/smolvlm: images resized to a longest edge of 144 and
+# split into tiles of 48 pixels, 3 x 3 tokens each, plus the global image). Its image is 240 x 120 pixels,
+# which SmolVLM's processor splits into 2 x 3 tiles of 80 x 60 original pixels, each a flat colour, so the
+# browser test can check the tile boxes on a screenshot. Needs the job's classes:
+#   mvn -B -o -q -pl job -am compile && viewer/tools/make-tiles-run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(realpath ..)
 out=test/fixtures/tiles-run
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mvn -B -q -o -f "$root/job/pom.xml" dependency:build-classpath -Dmdep.includeScope=test \
+mvn -B -q -o -f "$root/job/pom.xml" dependency:build-classpath -Dmdep.includeScope=runtime \
   -Dmdep.outputFile="$work/cp" >/dev/null
-mkdir -p "$work/fake-tiles" "$work/input/images"
-cat > "$work/fake-tiles/config.json" <<'JSON'
-{ "model_type": "fake-vlm", "layers": 2, "heads": 2, "grid_rows": 2, "grid_cols": 4, "tiles": [2, 3] }
-JSON
+mkdir -p "$work/input/images"
 node --input-type=module -e '
 import { writeFileSync } from "node:fs"
 import { encodePng } from "./test/png.js"
@@ -25,8 +23,8 @@ writeFileSync(process.argv[1], encodePng(240, 120, (x, y) => colours[Math.floor(
 ' "$work/input/images/tiles.png"
 printf 'pair_id,image,question\ntiles-1,images/tiles.png,what colour is the middle tile?\n' > "$work/input/pairs.csv"
 java -Xmx2g $(sed -n 's:.*<spark.java17.opens>\(.*\)</spark.java17.opens>.*:\1:p' "$root/pom.xml") \
-  -cp "$root/job/target/test-classes:$root/job/target/classes:$root/udfs/target/classes:$(cat "$work/cp")" \
-  io.maskimpact.cli.MaskImpact run --manifest "$work/input/pairs.csv" --out "$work/run" --model "$work/fake-tiles" \
+  -cp "$root/job/target/classes:$root/udfs/target/classes:$(cat "$work/cp")" \
+  io.maskimpact.cli.MaskImpact run --manifest "$work/input/pairs.csv" --out "$work/run" --model "$root/models/parity/smolvlm" \
   --max-new-tokens 2 --partitions 1 --master 'local[1]' 2>&1 | grep -v -E '^(WARNING|SLF4J)' || true
 rm -rf "$out"
 mkdir -p "$out"
