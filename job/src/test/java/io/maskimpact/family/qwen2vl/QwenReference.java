@@ -10,6 +10,7 @@ import io.maskimpact.family.TinyModels;
 import io.maskimpact.input.ImageLoader;
 import io.maskimpact.model.ModelLoadException;
 import io.maskimpact.model.hf.WeightStore;
+import io.maskimpact.parity.ReferenceDump;
 import io.maskimpact.input.PixelImage;
 import org.apache.hadoop.conf.Configuration;
 
@@ -46,8 +47,9 @@ record QwenReference(Path dir, JsonObject json, WeightStore tensors) {
         try {
             JsonObject json = JsonParser.parseString(Files.readString(dir.resolve("reference.json"), StandardCharsets.UTF_8))
                     .getAsJsonObject();
-            if (json.get("format").getAsInt() != 1) {
-                throw new IllegalStateException(dir + " has dump format " + json.get("format") + ", these tests read format 1");
+            if (json.get("format").getAsInt() != ReferenceDump.FORMAT) {
+                throw new IllegalStateException(dir + " has dump format " + json.get("format") + ", these tests read format "
+                        + ReferenceDump.FORMAT);
             }
             return new QwenReference(dir, json, WeightStore.open(dir, List.of()));
         } catch (IOException e) {
