@@ -51,8 +51,9 @@ def _has_data(path):
 def open_run(spark, run):
     """Registers a run folder's tables as temporary views and returns their names.
 
-    impact, pairs, steps, errors, and after `./submit.sh analyze` layer_summary, token_clusters and
-    cluster_profiles. Parquet tables are read directly; Delta tables (`--format delta`) need the
+    impact, effects (a run with `--effects`), pairs, steps, errors, and after `./submit.sh analyze`
+    layer_summary, token_clusters and cluster_profiles; with effects, also the view impact_effects
+    (impact joined with effects on (run, pair, step, token), defined by io.maskimpact.schema.RunViews). Parquet tables are read directly; Delta tables (`--format delta`) need the
     delta-spark package in the session. A table with no data file is left out.
     """
     schema = spark._jvm.io.maskimpact.schema.OutputSchema
@@ -72,6 +73,10 @@ def open_run(spark, run):
     if schema.IMPACT not in opened:
         raise FileNotFoundError("%s is not a finished run: no %s/ table (run `./submit.sh demo` first?)"
                                 % (run, schema.IMPACT))
+    if schema.EFFECTS in opened:
+        views = spark._jvm.io.maskimpact.schema.RunViews
+        spark.sql(views.createImpactEffects())
+        opened.append(views.IMPACT_EFFECTS)
     return opened
 
 

@@ -16,7 +16,8 @@ import { drawProfile } from './profile.js'
 import { defaultState, fromHash, toHash } from './state.js'
 import { renderLegend, renderStats, renderTokenInfo } from './stats-view.js'
 import { renderStrip } from './strip.js'
-import { METRIC_LABELS, findSinks, hasMetric, layerStats, metricValues, scales } from './view-model.js'
+import { effectKey } from './run.js'
+import { METRIC_LABELS, findSinks, hasMetric, layerStats, metricValues, scales, unitsByPosition } from './view-model.js'
 
 /**
  * @typedef {import('./run.js').Run} Run
@@ -94,6 +95,8 @@ export async function startApp(run, firstPairHint) {
   let info
   /** @type {Slab | undefined} */
   let slab
+  /** @type {(import('./run.js').EffectUnit | undefined)[]} the effects unit of each position of the slab */
+  let units = []
   let renderSeq = 0
   let pairFilter = ''
   /** @type {number | null} */
@@ -190,6 +193,7 @@ export async function startApp(run, firstPairHint) {
       return
     }
     if (seq !== renderSeq) return
+    units = unitsByPosition(slab, run.effects.get(effectKey(state.pairId, state.step)) ?? [])
     if (!performance.getEntriesByName('slab').length) performance.mark('slab')
     status.classList.remove('error')
     const layers = Math.max(slab.layers, run.manifest.layers ?? 0)
@@ -199,7 +203,7 @@ export async function startApp(run, firstPairHint) {
     const pairRow = run.pairs.find(p => p.pair_id === state.pairId)
     const regions = slabRegions(pairRow?.regions ?? [], slab)
     if (state.image !== null && !regions.some(r => r.index === state.image)) state.image = null
-    info = { layers, steps: pairSteps(run, state.pairId), variants, stepRows, regions: sameRegions(info?.regions, regions) }
+    info = { layers, steps: pairSteps(run, state.pairId), variants, stepRows, regions: sameRegions(info?.regions, regions), effects: run.effects.size > 0 }
     draw()
     const ms = performance.now() - t0
     const masked = slab.tokens.filter(Boolean).length
@@ -227,8 +231,9 @@ export async function startApp(run, firstPairHint) {
     controls.update(s, info)
     drawPairs()
     byId('pair-detail', HTMLElement).replaceChildren(...renderPairDetail(pair, run.steps.get(s.pairId) ?? [], s.step, info.steps, step => set({ step })))
-    const metricOk = hasMetric(slab, s.metric)
-    const values = metricValues(slab, metricOk ? s.metric : s.metric === 'l2_distance' ? 'cosine_distance' : 'l2_distance')
+    const metricOk = hasMetric(slab, s.metric, units)
+    const shown = metricOk ? s.metric : s.metric === 'l2_distance' ? 'cosine_distance' : 'l2_distance'
+    const values = metricValues(slab, shown, units)
     const sinks = findSinks(slab, values)
     const exclude = s.excludeSinks ? sinks : new Set()
     const local = scales(slab, values, s.domain === 'all' ? null : s.layer, s.scaling, exclude)
@@ -240,15 +245,15 @@ export async function startApp(run, firstPairHint) {
     const grid = (layer, label) => renderGrid({
       slab: current, values, layer, scale: s.domain === 'all' ? local.image : scales(current, values, layer, s.scaling, exclude).image,
       sinks, opacity: s.opacity, imageUrl, regions: info?.regions ?? [], image: s.image,
-      selected: s.selected, title: label, width,
+      selected: s.selected, title: label, width, units,
       onHover: p => hover(p), onClick: p => set({ selected: p }),
     })
-    const metricName = METRIC_LABELS[metricOk ? s.metric : s.metric === 'l2_distance' ? 'cosine_distance' : 'l2_distance']
+    const metricName = METRIC_LABELS[shown]
     grids.replaceChildren(grid(s.layer, `Layer ${s.layer} · ${s.variant} · ${metricName}`))
     if (s.compareLayer !== null) grids.append(grid(s.compareLayer, `Layer ${s.compareLayer} · ${s.variant} · ${metricName}`))
     if (!metricOk) grids.append(el('p', { class: 'note' }, `${s.variant} has no ${METRIC_LABELS[s.metric]}; showing ${metricName}.`))
     strip.replaceChildren(...renderStrip({
-      slab, values, layer: s.layer, scales: local, sinks, selected: s.selected, regions: info.regions, image: s.image,
+      slab, values, layer: s.layer, scales: local, sinks, selected: s.selected, regions: info.regions, image: s.image, units,
       onImage: image => set({ image: state.image === image || info?.regions.length === 1 ? null : image }),
       onHover: p => hover(p), onClick: p => set({ selected: p }),
     }))
@@ -279,7 +284,7 @@ export async function startApp(run, firstPairHint) {
       const hit = heatmapHit(hm, e.offsetX, e.offsetY)
       if (hit) set({ layer: hit.layer, selected: hit.position })
     }
-    void drawTokenProfile(metricOk ? s.metric : s.metric === 'l2_distance' ? 'cosine_distance' : 'l2_distance')
+    void drawTokenProfile(shown)
   }
 
   /** @param {number | null} position */
@@ -288,12 +293,13 @@ export async function startApp(run, firstPairHint) {
     const box = document.getElementById('token-info')
     if (!box || !slab) return
     const p = position ?? state.selected
-    const values = metricValues(slab, hasMetric(slab, state.metric) ? state.metric : 'l2_distance')
+    const values = metricValues(slab, hasMetric(slab, state.metric, units) ? state.metric : 'l2_distance', units)
     const t = p === null ? undefined : slab.tokens[p]
     const region = t && t.kind === 'vision' ? info?.regions.find(r => r.index === t.image) : undefined
     const cell = region && t ? cellBox(region, t.row, t.col) : null
     const where = region ? `${regionName(region)}${cell ? ` · ${boundsText(cell)}` : ''}` : undefined
-    box.replaceChildren(renderTokenInfo(t, p === null ? NaN : values[state.layer * slab.positions + p], p !== null && findSinks(slab, values).has(p), where))
+    box.replaceChildren(renderTokenInfo(t, p === null ? NaN : values[state.layer * slab.positions + p], p !== null && findSinks(slab, values).has(p), where,
+      p === null ? undefined : units[p]))
   }
 
   /** @param {import('./view-model.js').Metric} metric */
@@ -318,7 +324,7 @@ export async function startApp(run, firstPairHint) {
     if (seq !== renderSeq) return
     const lines = loaded.flatMap((sl, i) => {
       if (!sl || pos >= sl.positions || !sl.tokens[pos]) return []
-      const v = metricValues(sl, metric)
+      const v = metricValues(sl, metric, unitsByPosition(sl, run.effects.get(effectKey(s.pairId, steps[i])) ?? []))
       return [{ step: steps[i], values: Float32Array.from({ length: sl.layers }, (_, l) => v[l * sl.positions + pos]) }]
     })
     drawProfile(profile, { lines, currentStep: s.step, layer: s.layer, width: Math.max(300, panel.clientWidth - 4), yLabel: METRIC_LABELS[metric] })

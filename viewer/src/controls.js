@@ -1,5 +1,5 @@
 /**
- * The control bar (layer, step, variant, metric, scaling, colour domain, sinks, opacity, compare, the
+ * The control bar (layer, step, variant, metric (L2, cosine, and the output effect of a run with effects), scaling, colour domain, sinks, opacity, compare, the
  * image region shown) and the keyboard: ←/→ layer, ↑/↓ step, M metric, S scaling, I next image region,
  * G the global image's grid.
  */
@@ -21,6 +21,7 @@ import { METRIC_LABELS } from './view-model.js'
  * @property {string[]} variants
  * @property {Map<number, StepRow>} stepRows the token generated at each step
  * @property {Region[]} regions the pair's image regions
+ * @property {boolean} effects whether the run has an effects table (the output effect is a metric)
  */
 
 /**
@@ -102,6 +103,8 @@ export function buildControls(set) {
       }
       variant.value = s.variant
       metric.set(s.metric)
+      const effect = metric.root.querySelector('[data-value="kl_divergence"]')
+      if (effect instanceof HTMLElement) effect.hidden = !info.effects
       scaling.set(s.scaling)
       domain.set(s.domain)
       sinks.checked = s.excludeSinks
@@ -199,7 +202,10 @@ export function installKeyboard(get, info, set) {
       const k = i.steps.indexOf(s.step) + (e.key === 'ArrowUp' ? 1 : -1)
       if (k >= 0 && k < i.steps.length) change = { step: i.steps[k] }
       else change = {}
-    } else if (e.key === 'm' || e.key === 'M') change = { metric: METRICS[(METRICS.indexOf(s.metric) + 1) % METRICS.length] }
+    } else if (e.key === 'm' || e.key === 'M') {
+      const metrics = i.effects ? METRICS : METRICS.filter(m => m !== 'kl_divergence')
+      change = { metric: metrics[(metrics.indexOf(s.metric) + 1) % metrics.length] }
+    }
     else if (e.key === 's' || e.key === 'S') change = { scaling: SCALINGS[(SCALINGS.indexOf(s.scaling) + 1) % SCALINGS.length] }
     else if ((e.key === 'i' || e.key === 'I') && i.regions.length > 1) change = { image: nextImage(i.regions, s.image) }
     else if ((e.key === 'g' || e.key === 'G') && globalIndex(i.regions) !== null) {

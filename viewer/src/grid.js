@@ -11,7 +11,7 @@
  * on a CSS grid per region, so they can be hovered, clicked and counted.
  */
 import { css } from './colour.js'
-import { el, fmt } from './dom.js'
+import { el, fmt, visibleToken } from './dom.js'
 
 /**
  * @typedef {import('./impact.js').Slab} Slab
@@ -35,6 +35,8 @@ import { el, fmt } from './dom.js'
  * @property {number | null} selected selected token position
  * @property {string} title
  * @property {number} width box width in CSS pixels
+ * @property {(import('./run.js').EffectUnit | undefined)[]} [units] each position's effects unit, in a run with
+ *   effects: a cell whose hiding flips the answer is marked
  * @property {(position: number | null) => void} onHover
  * @property {(position: number) => void} onClick
  */
@@ -193,20 +195,31 @@ function cell(o, r, t) {
   const v = o.values[o.layer * o.slab.positions + t.position]
   const sink = o.sinks.has(t.position)
   const b = cellBox(r, t.row, t.col)
+  const unit = o.units?.[t.position]
   const c = el('div', {
-    class: `cell${sink ? ' sink' : ''}${o.selected === t.position ? ' selected' : ''}`,
+    class: `cell${sink ? ' sink' : ''}${unit?.flip ? ' flipped' : ''}${o.selected === t.position ? ' selected' : ''}`,
     'data-pos': t.position,
     'data-image': r.index,
     'data-row': t.row,
     'data-col': t.col,
     'data-value': Number.isFinite(v) ? v : '',
     'data-bounds': b ? [b.x, b.y, b.width, b.height].join(',') : '',
-    title: `patch (${t.row}, ${t.col}) of ${regionName(r)}${b ? ` · ${boundsText(b)}` : ''} · position ${t.position} · ${fmt(v)}${sink ? ' · attention sink' : ''}`,
+    title: `patch (${t.row}, ${t.col}) of ${regionName(r)}${b ? ` · ${boundsText(b)}` : ''} · position ${t.position} · ${fmt(v)}${sink ? ' · attention sink' : ''}${flipText(unit)}`,
   })
   c.style.gridRow = String(t.row + 1)
   c.style.gridColumn = String(t.col + 1)
   c.style.background = Number.isFinite(v) ? css('image', o.scale.norm(v), o.opacity) : 'transparent'
   return c
+}
+
+/**
+ * A tooltip's note on a unit whose hiding flips the answer, naming what the model says instead.
+ *
+ * @param {import('./run.js').EffectUnit | undefined} unit
+ * @returns {string}
+ */
+export function flipText(unit) {
+  return unit?.flip ? ` · hiding it flips the answer to “${visibleToken(unit.top1)}”` : ''
 }
 
 /**

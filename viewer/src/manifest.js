@@ -20,7 +20,8 @@
  * @property {string} [format] 'parquet' (default) or 'delta'
  * @property {string} [path] table folder, for delta tables
  * @property {FileEntry[]} [files] files of an unpartitioned table
- * @property {Partition[]} [partitions] files per generation step, for `impact`
+ * @property {Partition[]} [partitions] files per generation step, for `impact` (and `effects` as the job
+ *   writes it; parsing flattens those into `files`, since the viewer reads the effects table whole)
  */
 
 /**
@@ -35,7 +36,7 @@
  * @property {string} [created_at]
  * @property {string} [format] 'parquet' or 'delta' (all tables)
  * @property {{ run_id: string, model?: string }[]} [runs] every run in the folder, oldest first
- * @property {{ impact: Table, pairs?: Table, steps?: Table, errors?: Table }} tables
+ * @property {{ impact: Table, effects?: Table, pairs?: Table, steps?: Table, errors?: Table }} tables
  */
 
 /**
@@ -74,7 +75,12 @@ export function parseManifest(text) {
     }
     impact.partitions.sort((/** @type {Partition} */ a, /** @type {Partition} */ b) => a.generation_step - b.generation_step)
   }
-  for (const name of ['pairs', 'steps', 'errors']) {
+  const effects = m.tables.effects
+  if (effects && Array.isArray(effects.partitions)) {
+    effects.files = effects.partitions.flatMap((/** @type {Partition} */ p) => p.files)
+    delete effects.partitions
+  }
+  for (const name of ['effects', 'pairs', 'steps', 'errors']) {
     const t = m.tables[name]
     if (t?.format === 'delta' && Array.isArray(t.files)) delete t.format
     if (t && t.format !== 'delta') checkFiles(t.files, `tables.${name}.files`, fail)
@@ -131,5 +137,5 @@ export function manifestFromListing(listing) {
   if (!impact.partitions?.length && impact.format !== 'delta') {
     throw new Error('Cannot open run: the folder has neither _manifest.json nor impact/generation_step=N/*.parquet files')
   }
-  return { run_id: '', model: '', tables: { impact, pairs: table('pairs'), steps: table('steps'), errors: table('errors') } }
+  return { run_id: '', model: '', tables: { impact, effects: table('effects'), pairs: table('pairs'), steps: table('steps'), errors: table('errors') } }
 }

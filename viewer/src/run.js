@@ -67,12 +67,27 @@ import { compressors, initZstd } from './zstd.js'
  */
 
 /**
+ * @typedef {object} EffectUnit one row of `effects`: a unit hidden at the run's effect layers, and what it did to the output
+ * @property {number} position its first token position
+ * @property {number} size tokens hidden (a block of vision cells with `--effect-block`)
+ * @property {number} image image_index of a vision unit, -1 otherwise
+ * @property {number} row the unit's top-left cell, -1 unless vision
+ * @property {number} col
+ * @property {string} layers the layers it was hidden at: `all` or `A-B`
+ * @property {number} kl KL(baseline ‖ masked), nats
+ * @property {number} drop the generated token's probability drop
+ * @property {boolean} flip whether hiding it changes the top-1 token
+ * @property {string} top1 the masked top-1 token (untrusted text)
+ */
+
+/**
  * @typedef {object} Run
  * @property {RunFiles} files
  * @property {Manifest} manifest
  * @property {PairRow[]} pairs
  * @property {Map<string, StepRow[]>} steps by pair, ordered by step
  * @property {Record<string, any>[]} errors
+ * @property {Map<string, EffectUnit[]>} effects by {@link effectKey}; empty for a run without `--effects`
  * @property {string} runId the run shown ('' when the data has no run ids to tell runs apart)
  * @property {string[]} runIds every run in the folder, oldest first
  */
@@ -174,7 +189,7 @@ export async function openRun(files, onManifest, wantedRunId) {
   if (text !== undefined) manifest = parseManifest(text)
   else if (files.listing) manifest = manifestFromListing(files.listing)
   else if (await files.text('impact/_delta_log/00000000000000000000.json') !== undefined) {
-    manifest = { run_id: '', model: '', tables: { impact: { format: 'delta', path: 'impact' }, pairs: { format: 'delta', path: 'pairs' }, steps: { format: 'delta', path: 'steps' }, errors: { format: 'delta', path: 'errors' } } }
+    manifest = { run_id: '', model: '', tables: { impact: { format: 'delta', path: 'impact' }, pairs: { format: 'delta', path: 'pairs' }, steps: { format: 'delta', path: 'steps' }, errors: { format: 'delta', path: 'errors' }, effects: { format: 'delta', path: 'effects' } } }
   } else {
     throw new Error(`Cannot open run at ${files.label}: no _manifest.json there`)
   }
@@ -182,10 +197,15 @@ export async function openRun(files, onManifest, wantedRunId) {
   await resolveDelta(manifest, files)
   onManifest?.(manifest)
   await zstd
-  const [pairs, steps, errors] = await Promise.all([
+  const [pairs, steps, errors, effects] = await Promise.all([
     readTable(files, manifest.tables.pairs?.files),
     readTable(files, manifest.tables.steps?.files),
     readTable(files, manifest.tables.errors?.files),
+    // the effects are an extra: a run folder copied without them (or an unreadable file) still opens
+    readTable(files, manifest.tables.effects?.files, true).catch(e => {
+      console.warn(`Output effects not shown: ${/** @type {Error} */ (e).message}`)
+      return []
+    }),
   ])
   // a folder can hold several runs (append mode): show the newest, let the user pick another
   const runIds = manifest.runs?.map(r => String(r.run_id)) ?? (manifest.run_id ? [manifest.run_id] : [])
@@ -205,6 +225,25 @@ export async function openRun(files, onManifest, wantedRunId) {
     stepsByPair.get(row.pair_id)?.push(row)
   }
   for (const list of stepsByPair.values()) list.sort((a, b) => a.generation_step - b.generation_step)
+  /** @type {Map<string, EffectUnit[]>} */
+  const effectsByStep = new Map()
+  for (const e of effects) {
+    if (runId && e.run_id != null && e.run_id !== runId) continue
+    const key = effectKey(String(e.pair_id), Number(e.generation_step))
+    if (!effectsByStep.has(key)) effectsByStep.set(key, [])
+    effectsByStep.get(key)?.push({
+      position: Number(e.token_position),
+      size: Number(e.unit_size),
+      image: e.patch_row == null ? -1 : Number(e.image_index ?? 0),
+      row: e.patch_row == null ? -1 : Number(e.patch_row),
+      col: e.patch_col == null ? -1 : Number(e.patch_col),
+      layers: String(e.layers),
+      kl: Number(e.kl_divergence),
+      drop: Number(e.prob_drop),
+      flip: Boolean(e.top1_flip),
+      top1: String(e.masked_top1_token ?? ''),
+    })
+  }
   performance.mark('small-tables')
   return {
     files,
@@ -226,7 +265,19 @@ export async function openRun(files, onManifest, wantedRunId) {
     })),
     steps: stepsByPair,
     errors,
+    effects: effectsByStep,
   }
+}
+
+/**
+ * The key of a (pair, step) in {@link Run}'s effects.
+ *
+ * @param {string} pairId
+ * @param {number} step
+ * @returns {string}
+ */
+export function effectKey(pairId, step) {
+  return `${step}\u0000${pairId}`
 }
 
 /**
@@ -259,7 +310,7 @@ function pairRegions(p) {
  */
 async function resolveDelta(manifest, files) {
   const t = manifest.tables
-  for (const name of /** @type {const} */ (['impact', 'pairs', 'steps', 'errors'])) {
+  for (const name of /** @type {const} */ (['impact', 'effects', 'pairs', 'steps', 'errors'])) {
     const table = t[name]
     if (table?.format !== 'delta') continue
     const dir = table.path ?? name
@@ -288,18 +339,23 @@ async function resolveDelta(manifest, files) {
 }
 
 /**
- * Reads every row of a small table (pairs, steps, errors) with hyparquet.
+ * Reads every row of a small table (pairs, steps, errors, effects) with hyparquet.
  *
  * @param {RunFiles} files
  * @param {FileEntry[] | undefined} entries
+ * @param {boolean} [byStep] the table is partitioned by step: each row gets the `generation_step` of its file's path
  * @returns {Promise<Record<string, any>[]>}
  */
-async function readTable(files, entries) {
+async function readTable(files, entries, byStep) {
   if (!entries?.length) return []
   const parts = await Promise.all(entries.map(async e => {
     const src = await files.source(e.path, e.bytes)
     const buf = await src.slice(0, src.byteLength)
-    return parquetReadObjects({ file: buf, compressors })
+    const rows = await parquetReadObjects({ file: buf, compressors })
+    if (!byStep) return rows
+    const step = /(?:^|\/)generation_step=(-?\d+)\//.exec(e.path)
+    if (!step) throw new Error(`Cannot read ${e.path}: a partition file outside a generation_step=N folder`)
+    return rows.map(r => ({ ...r, generation_step: Number(step[1]) }))
   }))
   return parts.flat()
 }

@@ -8,6 +8,11 @@
 export const IMPACT_COLUMNS = ['run_id', 'pair_id', 'generation_step', 'layer', 'token_position', 'token_masked',
   'token_kind', 'image_index', 'patch_row', 'patch_col', 'variant', 'l2_distance', 'cosine_distance']
 
+/** `effects` columns, in file order (generation_step is the partition column, in the path). */
+export const EFFECTS_COLUMNS = ['run_id', 'pair_id', 'generation_step', 'layers', 'token_position', 'unit_size',
+  'token_masked', 'token_kind', 'image_index', 'patch_row', 'patch_col', 'kl_divergence', 'prob_drop', 'logit_diff',
+  'greedy_rank', 'top1_flip', 'masked_top1_token']
+
 /** `pairs` columns. */
 export const PAIRS_COLUMNS = ['run_id', 'pair_id', 'image', 'image_uri', 'question', 'answer', 'status', 'model',
   'mask_mode', 'max_new_tokens', 'grid_rows', 'grid_cols', 'regions', 'token_count', 'num_layers', 'steps', 'impact_rows', 'seconds',

@@ -25,8 +25,8 @@
  *   tiles; null draws every region but the global image
  */
 
-/** Cycle orders for the M and S keys. */
-export const METRICS = /** @type {Metric[]} */ (['l2_distance', 'cosine_distance'])
+/** Cycle orders for the M and S keys (the output effect only where the run has an effects table). */
+export const METRICS = /** @type {Metric[]} */ (['l2_distance', 'cosine_distance', 'kl_divergence'])
 export const SCALINGS = /** @type {Scaling[]} */ (['linear', 'sqrt', 'percentile'])
 
 /**

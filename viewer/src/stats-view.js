@@ -64,14 +64,17 @@ export function renderLegend(palette, scale, title) {
  * @param {number} value
  * @param {boolean} sink
  * @param {string} [where] a vision token's region and cell bounds in the original image
+ * @param {import('./run.js').EffectUnit} [unit] the effects unit that hides the token, in a run with effects
  * @returns {HTMLElement}
  */
-export function renderTokenInfo(token, value, sink, where) {
+export function renderTokenInfo(token, value, sink, where, unit) {
   if (!token) return el('div', { class: 'token-info muted' }, 'Hover or click a token.')
   return el('div', { class: 'token-info' },
     el('div', { class: 'tok-text' }, visibleToken(token.text)),
     el('div', {}, `position ${token.position} · ${token.kind}${token.row >= 0 ? ` · patch (${token.row}, ${token.col})` : ''}${sink ? ' · sink' : ''}`),
     where ? el('div', { class: 'cell-bounds' }, where) : null,
     el('div', {}, `value ${fmt(value)}`),
+    unit ? el('div', { class: 'effect' }, `hidden${unit.size > 1 ? ` with ${unit.size - 1} more tokens` : ''} at layers ${unit.layers}: KL ${fmt(unit.kl)} · p drop ${fmt(unit.drop)}`) : null,
+    unit?.flip ? el('div', { class: 'flip', 'data-testid': 'flip' }, `flips the answer to “${visibleToken(unit.top1)}”`) : null,
   )
 }

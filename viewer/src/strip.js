@@ -5,7 +5,7 @@
  */
 import { css, ink } from './colour.js'
 import { el, fmt, visibleToken } from './dom.js'
-import { regionName } from './grid.js'
+import { flipText, regionName } from './grid.js'
 
 /**
  * @typedef {import('./impact.js').Slab} Slab
@@ -23,6 +23,8 @@ import { regionName } from './grid.js'
  * @property {number | null} selected
  * @property {Region[]} regions the pair's image regions, for the chips' names
  * @property {number | null} image the region drawn alone, if any
+ * @property {(import('./run.js').EffectUnit | undefined)[]} [units] each position's effects unit, in a run with
+ *   effects: a token whose hiding flips the answer is marked, and a region's chip counts its flipping cells
  * @property {(image: number) => void} onImage a region's chip was clicked
  * @property {(position: number | null) => void} onHover
  * @property {(position: number) => void} onClick
@@ -46,9 +48,11 @@ export function renderStrip(o) {
       let q = p
       let sum = 0
       let n = 0
+      let flips = 0
       while (q < slab.positions && slab.tokens[q]?.kind === 'vision' && slab.tokens[q]?.image === t.image) {
         const v = values[layer * slab.positions + q]
         if (Number.isFinite(v)) { sum += v; n++ }
+        if (o.units?.[q]?.flip) flips++
         q++
       }
       const mean = n ? sum / n : NaN
@@ -56,9 +60,9 @@ export function renderStrip(o) {
       const region = o.regions.find(r => r.index === t.image)
       const name = region ? regionName(region) : 'image'
       const chip = el('span', {
-        class: `tok vision-run${o.image === t.image ? ' shown' : ''}`,
+        class: `tok vision-run${o.image === t.image ? ' shown' : ''}${flips ? ' flipped' : ''}`,
         'data-image': t.image,
-        title: `${name}: ${q - p} image tokens (positions ${p}–${q - 1}) · mean ${fmt(mean)}${o.regions.length > 1 ? ' · click to draw it alone' : ''}`,
+        title: `${name}: ${q - p} image tokens (positions ${p}–${q - 1}) · mean ${fmt(mean)}${flips ? ` · hiding ${flips} of them flips the answer` : ''}${o.regions.length > 1 ? ' · click to draw it alone' : ''}`,
       }, `${name} ×${q - p}`)
       chip.style.background = css('image', tt)
       chip.style.color = ink('image', tt)
@@ -70,12 +74,13 @@ export function renderStrip(o) {
     }
     const v = values[layer * slab.positions + p]
     const sink = o.sinks.has(p)
+    const unit = o.units?.[p]
     const tt = o.scales.text.norm(v)
     const chip = el('span', {
-      class: `tok kind-${t.kind}${sink ? ' sink' : ''}${o.selected === p ? ' selected' : ''}`,
+      class: `tok kind-${t.kind}${sink ? ' sink' : ''}${unit?.flip ? ' flipped' : ''}${o.selected === p ? ' selected' : ''}`,
       'data-pos': p,
       'data-kind': t.kind,
-      title: `position ${p} · ${t.kind} · ${fmt(v)}${sink ? ' · attention sink' : ''}`,
+      title: `position ${p} · ${t.kind} · ${fmt(v)}${sink ? ' · attention sink' : ''}${flipText(unit)}`,
     }, visibleToken(t.text))
     chip.style.background = Number.isFinite(v) ? css('text', tt) : '#eee'
     chip.style.color = Number.isFinite(v) ? ink('text', tt) : '#555'

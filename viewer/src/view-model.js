@@ -9,32 +9,79 @@ import { makeScale } from './colour.js'
  * @typedef {import('./impact.js').Token} Token
  * @typedef {import('./colour.js').Scale} Scale
  * @typedef {import('./colour.js').Scaling} Scaling
- * @typedef {'l2_distance' | 'cosine_distance'} Metric
+ * @typedef {import('./run.js').EffectUnit} EffectUnit
+ * @typedef {'l2_distance' | 'cosine_distance' | 'kl_divergence'} Metric
  */
 
-/** Labels of the metrics, for controls and titles. */
-export const METRIC_LABELS = { l2_distance: 'L2 distance', cosine_distance: 'cosine distance' }
+/**
+ * Labels of the metrics, for controls and titles. `kl_divergence` is the output effect (the `effects` table):
+ * it does not depend on the layer shown, since the unit was hidden at all the run's effect layers at once.
+ */
+export const METRIC_LABELS = { l2_distance: 'L2 distance', cosine_distance: 'cosine distance', kl_divergence: 'output effect (KL)' }
 
 /**
- * The values of a metric, `[layer * positions + position]`.
+ * The values of a metric, `[layer * positions + position]`; the output effect repeats each unit's KL
+ * divergence at every layer, for every token the unit hides.
  *
  * @param {Slab} slab
  * @param {Metric} metric
+ * @param {(EffectUnit | undefined)[]} [units] the effects unit of each position ({@link unitsByPosition})
  * @returns {Float32Array}
  */
-export function metricValues(slab, metric) {
-  return metric === 'cosine_distance' ? slab.cosine : slab.l2
+export function metricValues(slab, metric, units) {
+  if (metric !== 'kl_divergence') return metric === 'cosine_distance' ? slab.cosine : slab.l2
+  const out = new Float32Array(slab.layers * slab.positions).fill(NaN)
+  for (let p = 0; p < slab.positions; p++) {
+    const u = units?.[p]
+    if (u) for (let l = 0; l < slab.layers; l++) out[l * slab.positions + p] = u.kl
+  }
+  return out
 }
 
 /**
- * Whether a metric has any value in the slab (attention-weight variants carry only one).
+ * Whether a metric has any value in the slab (attention-weight variants carry only one; the output effect
+ * needs a run with `--effects`).
  *
  * @param {Slab} slab
  * @param {Metric} metric
+ * @param {(EffectUnit | undefined)[]} [units]
  * @returns {boolean}
  */
-export function hasMetric(slab, metric) {
-  return metricValues(slab, metric).some(Number.isFinite)
+export function hasMetric(slab, metric, units) {
+  return metricValues(slab, metric, units).some(Number.isFinite)
+}
+
+/**
+ * The effects unit that hides each position of the slab: a text token's own unit, and for a vision token the
+ * unit of its image whose top-left cell is the nearest above and left of it (blocks of `--effect-block K` start
+ * at multiples of K, so that is the block holding the cell).
+ *
+ * @param {Slab} slab
+ * @param {EffectUnit[]} units the (pair, step)'s rows of `effects`
+ * @returns {(EffectUnit | undefined)[]} by position
+ */
+export function unitsByPosition(slab, units) {
+  /** @type {(EffectUnit | undefined)[]} */
+  const out = new Array(slab.positions)
+  if (!units.length) return out
+  const own = new Map(units.map(u => [u.position, u]))
+  const vision = units.filter(u => u.row >= 0)
+  for (let p = 0; p < slab.positions; p++) {
+    const t = slab.tokens[p]
+    if (!t) continue
+    if (t.kind !== 'vision' || t.row < 0) {
+      out[p] = own.get(p)
+      continue
+    }
+    /** @type {EffectUnit | undefined} */
+    let best
+    for (const u of vision) {
+      if (u.image !== t.image || u.row > t.row || u.col > t.col) continue
+      if (!best || u.row > best.row || (u.row === best.row && u.col > best.col)) best = u
+    }
+    out[p] = best
+  }
+  return out
 }
 
 /**

@@ -41,7 +41,7 @@ const run = {
     text: async () => undefined,
     source: async path => source(path),
   },
-  manifest, pairs: [], steps: new Map(), errors: [], runId: '', runIds: [],
+  manifest, pairs: [], steps: new Map(), errors: [], effects: new Map(), runId: '', runIds: [],
 }
 
 test(`${label}: every impact column decodes as plain hyparquet decodes it (whole file and sub-ranges)`, async () => {

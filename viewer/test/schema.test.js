@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { VIEWER } from './helpers.js'
-import { ERRORS_COLUMNS, IMPACT_COLUMNS, IMPACT_SORT_KEY, PAIRS_COLUMNS, REGION_FIELDS, STEPS_COLUMNS } from '../src/schema.js'
+import { EFFECTS_COLUMNS, ERRORS_COLUMNS, IMPACT_COLUMNS, IMPACT_SORT_KEY, PAIRS_COLUMNS, REGION_FIELDS, STEPS_COLUMNS } from '../src/schema.js'
 
 const JAVA = join(VIEWER, '..', 'udfs', 'src', 'main', 'java', 'io', 'maskimpact', 'schema', 'OutputSchema.java')
 
@@ -27,6 +27,7 @@ function fields(src, constant) {
 test('the viewer mirrors OutputSchema.java', { skip: !existsSync(JAVA) && 'udfs module not next to the viewer' }, () => {
   const src = readFileSync(JAVA, 'utf8')
   assert.deepEqual(IMPACT_COLUMNS, fields(src, 'IMPACT_SCHEMA'))
+  assert.deepEqual(EFFECTS_COLUMNS, fields(src, 'EFFECTS_SCHEMA'))
   assert.deepEqual(PAIRS_COLUMNS, fields(src, 'PAIRS_SCHEMA'))
   assert.deepEqual(STEPS_COLUMNS, fields(src, 'STEPS_SCHEMA'))
   assert.deepEqual(ERRORS_COLUMNS, fields(src, 'ERRORS_SCHEMA'))

@@ -11,8 +11,6 @@ root=$(realpath ..)
 out=test/fixtures/tiles-run
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mvn -B -q -o -f "$root/job/pom.xml" dependency:build-classpath -Dmdep.includeScope=runtime \
-  -Dmdep.outputFile="$work/cp" >/dev/null
 mkdir -p "$work/input/images"
 node --input-type=module -e '
 import { writeFileSync } from "node:fs"
@@ -22,12 +20,5 @@ const colours = [[200, 40, 40], [40, 160, 40], [40, 40, 200], [200, 200, 40], [1
 writeFileSync(process.argv[1], encodePng(240, 120, (x, y) => colours[Math.floor(y / 60) * 3 + Math.floor(x / 80)]))
 ' "$work/input/images/tiles.png"
 printf 'pair_id,image,question\ntiles-1,images/tiles.png,what colour is the middle tile?\n' > "$work/input/pairs.csv"
-java -Xmx2g $(sed -n 's:.*<spark.java17.opens>\(.*\)</spark.java17.opens>.*:\1:p' "$root/pom.xml") \
-  -cp "$root/job/target/classes:$root/udfs/target/classes:$(cat "$work/cp")" \
-  io.maskimpact.cli.MaskImpact run --manifest "$work/input/pairs.csv" --out "$work/run" --model "$root/models/parity/smolvlm" \
-  --max-new-tokens 2 --partitions 1 --master 'local[1]' 2>&1 | grep -v -E '^(WARNING|SLF4J)' || true
-rm -rf "$out"
-mkdir -p "$out"
-for part in _manifest.json images impact pairs steps errors; do cp -r "$work/run/$part" "$out/"; done
-find "$out" -name '.*.crc' -delete -o -name '_SUCCESS' -delete
-echo "wrote $out: $(find "$out" -type f | wc -l) files"
+tools/write-job-run.sh "$out" "$work" run --manifest "$work/input/pairs.csv" --model "$root/models/parity/smolvlm" \
+  --max-new-tokens 2 --out "$work/run" --partitions 1 --master 'local[1]'

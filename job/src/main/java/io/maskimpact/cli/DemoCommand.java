@@ -29,15 +29,15 @@ import picocli.CommandLine.Spec;
  *
  * <p>The pairs are generated (deterministically, seed {@value #SEED}) into {@code <out>/_input/}:
  * {@value #PAIRS} toy images laid out on the model's grid ({@link ToyLayouts}) and a manifest whose {@code mask_mode} cycles through vision, text
- * and both, so one run covers the three modes, with {@value #STEPS} generation steps and every
- * variant.
+ * and both, so one run covers the three modes, with {@value #STEPS} generation steps, every
+ * variant and the output effects ({@code --effects}, which notebooks/06_effects.ipynb reads).
  *
  * <p>Unless {@code --mode} is given, the demo replaces its own earlier output ({@code --mode
  * overwrite}) and refuses any other non-empty folder, before writing anything.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run the shipped tiny Qwen3-VL (" + JobConf.DEMO_MODEL_RELATIVE + ", or --model) on " + DemoCommand.PAIRS + " bundled toy pairs (three mask modes, "
-                + DemoCommand.STEPS + " generation steps, all variants) and print where the output is and how to open "
+                + DemoCommand.STEPS + " generation steps, all variants, output effects) and print where the output is and how to open "
                 + "and query it.", ""},
         footer = ExitCodes.FOOTER)
 public class DemoCommand implements Callable<Integer> {
@@ -93,6 +93,7 @@ public class DemoCommand implements Callable<Integer> {
         cli.put(JobConf.OUT, dir.toString());
         cli.put(JobConf.MANIFEST, manifest.toString());
         cli.put(JobConf.VARIANTS, "all");
+        cli.put(JobConf.EFFECTS, "true");
         cli.put(JobConf.MAX_NEW_TOKENS, String.valueOf(STEPS));
         Options.put(cli, JobConf.PARTITIONS, partitions);
         JobConf.Resolved resolved = JobLauncher.resolve(cli, "demo", err);

@@ -3,6 +3,7 @@ package io.maskimpact.query;
 import io.maskimpact.output.RunFolder;
 import io.maskimpact.output.TableWriter;
 import io.maskimpact.schema.OutputSchema;
+import io.maskimpact.schema.RunViews;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,8 +19,9 @@ import org.apache.spark.sql.types.StructField;
 
 /**
  * Opens the tables of a run folder as temporary views: {@code impact}, {@code pairs},
- * {@code steps}, {@code errors}, and the {@code analyze} tables ({@code layer_summary},
- * {@code token_clusters}, {@code cluster_profiles}) when they exist.
+ * {@code effects}, {@code steps}, {@code errors}, and the {@code analyze} tables ({@code layer_summary},
+ * {@code token_clusters}, {@code cluster_profiles}) when they exist; with them, the derived view
+ * {@code impact_effects} ({@link RunViews}).
  *
  * <p>Each table is read as Delta when its folder has a {@code _delta_log}, else as Parquet (the
  * {@code impact} partitions {@code generation_step=<t>} become the int column
@@ -78,16 +80,20 @@ public final class RunTables {
     }
 
     /**
-     * Registers every table as a temporary view of its name, replacing views of the same names.
+     * Registers every table as a temporary view of its name, then the derived views over them ({@link RunViews}),
+     * replacing views of the same names.
      *
      * @return this
      */
     public RunTables registerViews() {
         tables.forEach((name, df) -> df.createOrReplaceTempView(name));
+        SparkSession spark = tables.get(OutputSchema.IMPACT).sparkSession();
+        spark.sql(RunViews.createImpactEffects());
+        tables.put(RunViews.IMPACT_EFFECTS, spark.table(RunViews.IMPACT_EFFECTS));
         return this;
     }
 
-    /** @return the tables by view name, run tables first */
+    /** @return the tables by view name, run tables first, then the derived views once registered */
     public Map<String, Dataset<Row>> tables() {
         return tables;
     }

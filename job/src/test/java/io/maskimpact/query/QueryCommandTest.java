@@ -48,6 +48,22 @@ class QueryCommandTest extends SparkTestBase {
     }
 
     @Test
+    void impactEffectsJoinsEachTokensRowsWithTheEffectOfHidingIt() {
+        Cli.Result o = query("--output", "csv", "--sql", "SELECT count(*) AS n, count(DISTINCT layers) AS windows,"
+                + " count_if(top1_flip) AS flipped, count_if(top1_flip AND patch_row = 1 AND patch_col = 1) AS planted,"
+                + " (SELECT count(*) FROM impact_effects x JOIN effects e USING (run_id, pair_id, generation_step,"
+                + " token_position) WHERE x.kl_divergence <> e.kl_divergence OR x.token_masked <> e.token_masked) AS"
+                + " mismatched FROM impact_effects");
+        assertThat(o.code()).as(o.err()).isZero();
+        long withoutBos = RunFixture.impactRows()
+                - (long) RunFixture.PAIRS * RunFixture.STEPS * RunFixture.LAYERS * RunFixture.VARIANTS.size();
+        long plantedRows = (long) RunFixture.PAIRS * RunFixture.STEPS * RunFixture.LAYERS * RunFixture.VARIANTS.size();
+        assertThat(o.out()).as("every impact row but <s>'s, which effects does not hide")
+                .isEqualTo("n,windows,flipped,planted,mismatched\n" + withoutBos + ",1," + plantedRows + "," + plantedRows
+                        + ",0\n");
+    }
+
+    @Test
     void tableOutputEscapesControlCharacters() {
         Cli.Result o = query("--sql", "SELECT 'a\\nb' AS t, CAST(NULL AS STRING) AS n, concat('x', char(27), '[31m') AS esc");
         assertThat(o.code()).as(o.err()).isZero();

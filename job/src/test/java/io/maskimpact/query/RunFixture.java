@@ -24,6 +24,7 @@ import org.apache.spark.sql.SparkSession;
  * {@code what colour is the circle ?}, then the tokens generated so far. Distances are seeded
  * pseudo-random, with two planted facts: the vision patch at (1, 1) has the largest {@code Full}
  * l2 distance of every (pair, step, layer), and the token {@code circle} the largest among text.
+ * The {@code effects} table has one row per token but {@code <s>}, each hidden alone at every layer.
  */
 final class RunFixture {
 
@@ -85,6 +86,7 @@ final class RunFixture {
     private static Path write(SparkSession spark, Path out, String format, boolean withoutRegions) throws IOException {
         Random random = new Random(11);
         List<Row> impact = new ArrayList<>();
+        List<Row> effects = new ArrayList<>();
         List<Row> steps = new ArrayList<>();
         List<Row> pairs = new ArrayList<>();
         for (int p = 0; p < PAIRS; p++) {
@@ -107,6 +109,9 @@ final class RunFixture {
                         }
                     }
                 }
+                for (int pos = 1; pos < n; pos++) {
+                    effects.add(effect(RUN_ID, pair, t, pos, random));
+                }
                 steps.add(RowFactory.create(RUN_ID, pair, t, 10 + t, ANSWER[t], 0.9f - 0.1f * t, n,
                         (long) LAYERS * n * VARIANTS.size()));
             }
@@ -123,11 +128,14 @@ final class RunFixture {
 
         Dataset<Row> impactTable = spark.createDataFrame(impact, OutputSchema.IMPACT_SCHEMA);
         Dataset<Row> pairsTable = spark.createDataFrame(pairs, OutputSchema.PAIRS_SCHEMA);
+        Dataset<Row> effectsTable = spark.createDataFrame(effects, OutputSchema.EFFECTS_SCHEMA);
         if (withoutRegions) {
             impactTable = impactTable.drop(OutputSchema.IMAGE_INDEX);
+            effectsTable = effectsTable.drop(OutputSchema.IMAGE_INDEX);
             pairsTable = pairsTable.drop(OutputSchema.REGIONS);
         }
         writeTable(spark, impactTable, out, OutputSchema.IMPACT, format);
+        writeTable(spark, effectsTable, out, OutputSchema.EFFECTS, format);
         writeTable(spark, spark.createDataFrame(steps, OutputSchema.STEPS_SCHEMA), out, OutputSchema.STEPS, format);
         writeTable(spark, spark.createDataFrame(errors, OutputSchema.ERRORS_SCHEMA), out, OutputSchema.ERRORS, format);
         writeTable(spark, pairsTable, out, OutputSchema.PAIRS, format);
@@ -143,6 +151,19 @@ final class RunFixture {
             writer = writer.partitionBy(OutputSchema.partitionColumns(name).toArray(String[]::new));
         }
         writer.save(out.resolve(name).toString());
+    }
+
+    /**
+     * The effect of hiding one token at every layer: pseudo-random, larger for the planted patch, which
+     * flips the answer to {@code blue}.
+     */
+    private static Row effect(String run, String pair, int step, int pos, Random random) {
+        Token tok = token(pos);
+        float kl = (float) random.nextDouble() * (tok.planted ? 4f : 0.5f);
+        float drop = (float) random.nextDouble() * (tok.planted ? 0.8f : 0.1f);
+        int rank = tok.planted ? 2 : 1;
+        return RowFactory.create(run, pair, step, "all", pos, 1, tok.text, tok.kind, tok.row == null ? null : 0, tok.row,
+                tok.col, kl, drop, 3f * drop, rank, rank > 1, tok.planted ? "blue" : ANSWER[step]);
     }
 
     private record Token(String text, String kind, Integer row, Integer col, boolean planted) {
