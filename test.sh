@@ -14,7 +14,8 @@ set -uo pipefail
 cd "$(dirname "$0")"
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 
-step() { echo "test.sh: $1 ($(date +%T))" >&2; }
+# on standard output, so that a CI log that keeps only stdout still shows how far the run went
+step() { echo "test.sh: $1 ($(date +%T))"; }
 
 # Debian's Maven 3.8 writes colour resets even in batch mode; they are dropped when not on a terminal.
 plain() {
