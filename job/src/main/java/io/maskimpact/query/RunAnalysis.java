@@ -77,6 +77,9 @@ public final class RunAnalysis {
     /** The {@code _manifest.json} entry's shape version. */
     public static final int MANIFEST_ENTRY_VERSION = 1;
 
+    /** About 100 MB of cached profiles a partition at 36 layers (9 key columns and a dense vector). */
+    static final long PROFILES_PER_PARTITION = 250_000;
+
     /**
      * What to analyse.
      *
@@ -146,7 +149,10 @@ public final class RunAnalysis {
             written.put(OutputSchema.LAYER_SUMMARY, write(folder, OutputSchema.LAYER_SUMMARY, summary));
 
             // 3. profiles and clusters
-            Dataset<Row> profiles = profiles(impact, layers).cache();
+            Dataset<Row> profiles = profiles(impact, layers)
+                    .coalesce(profilePartitions(manifest.path("tables").path(OutputSchema.IMPACT).path("rows")
+                            .asLong(Long.MAX_VALUE), layers.size()))
+                    .cache();
             try {
                 long tokens = profiles.count();
                 int k = (int) Math.min(request.k(), tokens);
@@ -182,6 +188,19 @@ public final class RunAnalysis {
         } finally {
             spark.sparkContext().clearJobGroup();
         }
+    }
+
+    /**
+     * The partitions of the cached profiles: KMeans runs a Spark job per iteration, each with a
+     * task per partition, so a run of the demo's size clusters in one partition (8 tasks a job
+     * cost it about 4 s) and a large run gets one per {@link #PROFILES_PER_PARTITION} profiles,
+     * never more than the pivot's shuffle gives. The impact rows (from the manifest) over the
+     * layers bound the profiles from above.
+     */
+    static int profilePartitions(long impactRows, int layers) {
+        long profilesAtMost = impactRows / Math.max(1, layers);
+        long partitions = profilesAtMost == 0 ? 1 : (profilesAtMost - 1) / PROFILES_PER_PARTITION + 1;
+        return (int) Math.min(Integer.MAX_VALUE, partitions);
     }
 
     private void checkOptions() throws QueryException {

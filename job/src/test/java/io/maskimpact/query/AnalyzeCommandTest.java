@@ -119,4 +119,15 @@ class AnalyzeCommandTest extends SparkTestBase {
         assertThat(variant.code()).isEqualTo(3);
         assertThat(variant.err()).startsWith("Cannot analyze run " + run + ": it has no rows of variant Head_9 (it has Attn,");
     }
+
+    @Test
+    void profilesAreClusteredInOnePartitionUntilThereAreMany() {
+        assertThat(RunAnalysis.profilePartitions(45_936, 4)).as("the demo").isEqualTo(1);
+        assertThat(RunAnalysis.profilePartitions(0, 4)).isEqualTo(1);
+        assertThat(RunAnalysis.profilePartitions(RunAnalysis.PROFILES_PER_PARTITION * 36, 36)).isEqualTo(1);
+        assertThat(RunAnalysis.profilePartitions(RunAnalysis.PROFILES_PER_PARTITION * 36 + 36, 36)).isEqualTo(2);
+        assertThat(RunAnalysis.profilePartitions(1_000_000_000L, 36)).isEqualTo(112);
+        assertThat(RunAnalysis.profilePartitions(Long.MAX_VALUE, 1)).as("no row count in the manifest: the shuffle's")
+                .isEqualTo(Integer.MAX_VALUE);
+    }
 }
