@@ -21,7 +21,8 @@
 #    conf/spark-gpu.conf); SPARK_SUBMIT_ARGS adds more spark-submit flags (no spaces inside a flag).
 #
 # Environment: JAVA_HOME (Java 17), MASK_IMPACT_MEMORY (local JVM heap, default 4g),
-# MASK_IMPACT_JAVA_OPTS (more JVM options for local mode, after the script's own),
+# MASK_IMPACT_JAVA_OPTS (more JVM options for local mode, after the script's own), MASK_IMPACT_CDS
+# (on, the default, or off: the start-up class archive of the short commands, use_start_archive below),
 # MASK_IMPACT_TORCH_THREADS (libtorch threads per process in local mode, default 1: local[*] runs
 # one task per core side by side, which beats fewer tasks with more threads), DJL_CACHE_DIR (where
 # DJL extracts libtorch, default ~/.djl.ai), SPARK_LOCAL_IP (default 127.0.0.1).
@@ -111,6 +112,39 @@ spark_class_submit() {
   exec "${launch[@]}"
 }
 
+# Class-data sharing for the commands that start, do a little and end (query, analyze, serve,
+# toy-data, sql): a JVM archive of the classes that analysing a run loads, already parsed and
+# verified, cuts 3-4 s from each start (docs/BENCHMARKS.md, "analyze on the demo run"). It is
+# recorded once per build, by analysing a copy of the viewer's fixture run (a real run of the tiny
+# model) in a JVM started like the command's, which dumps its classes at exit (about 30 s). A
+# build without the fixture, or a JVM that cannot dump, starts without it; its log says why.
+use_start_archive() {
+  local archive="$BUILD/start-classes.jsa" log="$BUILD/start-classes.log" fixture tmp
+  fixture="$HOME_DIR/viewer/test/fixtures/effects-run"
+  if ! [[ "$log" -nt "$THIN_JAR" && "$log" -nt "$BUILD/classpath.txt" ]] && [[ -f "$fixture/_manifest.json" && -w "$BUILD" ]]; then
+    # one recording at a time; another command meanwhile starts without the archive
+    exec 9>"$BUILD/start-classes.lock"
+    if ! command -v flock >/dev/null || flock -n 9; then
+      echo "submit.sh: recording the start-up class archive for this build (once; about 30 s; MASK_IMPACT_CDS=off skips it)..." >&2
+      tmp="$(mktemp -d)"
+      cp -R "$fixture" "$tmp/run"
+      rm -f "$archive"
+      if "${local_java[@]}" -XX:ArchiveClassesAtExit="$tmp/start-classes.jsa" "$MAIN" analyze --out "$tmp/run" \
+          >"$log" 2>&1 && [[ -s "$tmp/start-classes.jsa" ]]; then
+        mv "$tmp/start-classes.jsa" "$archive"
+      else
+        echo "submit.sh: could not record it (see $log); starting without it" >&2
+        touch "$log"
+      fi
+      rm -rf "$tmp"
+    fi
+    exec 9>&-
+  fi
+  if [[ -f "$archive" && "$archive" -nt "$THIN_JAR" && "$archive" -nt "$BUILD/classpath.txt" ]]; then
+    local_java+=(-XX:SharedArchiveFile="$archive")
+  fi
+}
+
 cluster=false
 case "$master" in
   "" | local | local\[*) ;;
@@ -175,9 +209,18 @@ if [[ "$cluster" == false ]]; then
   esac
   # shellcheck disable=SC2206 # word splitting of extra options is intended
   extra_opts=(${MASK_IMPACT_JAVA_OPTS:-})
-  exec "$JAVA" "${OPENS[@]}" -Xmx"${MASK_IMPACT_MEMORY:-4g}" "${jvm_short[@]}" "${extra_opts[@]}" "${JVM_PROPS[@]}" "${spark_props[@]}" \
-    -Dai.djl.pytorch.num_threads="${MASK_IMPACT_TORCH_THREADS:-1}" \
-    -cp "$LOCAL_CP" "$MAIN" "$@"
+  # JVM warnings go to stderr, where they cannot mix with query's results on stdout.
+  local_java=("$JAVA" "${OPENS[@]}" -Xmx"${MASK_IMPACT_MEMORY:-4g}" "${jvm_short[@]}" -Xlog:disable
+    -Xlog:all=warning:stderr "${JVM_PROPS[@]}" "${spark_props[@]}"
+    -Dai.djl.pytorch.num_threads="${MASK_IMPACT_TORCH_THREADS:-1}" -cp "$LOCAL_CP")
+  case "${MASK_IMPACT_CDS:-on}" in
+    on | off) ;;
+    *) die "MASK_IMPACT_CDS=$MASK_IMPACT_CDS: expected on (the default) or off" ;;
+  esac
+  case "${1:-}" in
+    query | analyze | serve | toy-data | sql) [[ "${MASK_IMPACT_CDS:-on}" == off ]] || use_start_archive ;;
+  esac
+  exec "${local_java[@]}" "${extra_opts[@]}" "$MAIN" "$@"
 fi
 
 # spark-submit on a cluster (or on SPARK_HOME's own master).

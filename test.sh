@@ -7,7 +7,8 @@
 #    transformers dumps; the cluster module runs the job on a standalone Spark cluster of separate JVMs);
 #  - spark4: the job's end-to-end tests built for Spark 4 (the spark4 profile);
 #  - viewer: the Node and headless-Chromium tests on a real demo run (installs Debian's chromium as
-#    root and the viewer's pinned npm packages when they are missing).
+#    root and the viewer's pinned npm packages when they are missing);
+#  - launcher: submit.sh's start-up class archive, on the same run.
 # Test logs (Spark's, and the stack traces the fault-injection tests cause on purpose) go to
 # <module>/target/test-logs/tests.log; the demo's output to job/target/viewer-test-run.log.
 set -uo pipefail
@@ -80,12 +81,47 @@ else
   echo "test.sh: the demo run for the viewer tests failed; see job/target/viewer-test-run.log" >&2
 fi
 
+# submit.sh's start-up class archive (docs/BENCHMARKS.md, "analyze on the demo run"): recorded by the
+# first short command of a build, usable (-Xshare:on makes the JVM fail rather than start without it),
+# and the same results with it as without it.
+launcher_log=job/target/launcher-test.log
+clusters_sql="SELECT cluster, count(*) AS tokens FROM token_clusters GROUP BY cluster ORDER BY cluster"
+analyze_records_the_archive() {
+  ./submit.sh analyze --out "$run" >>"$launcher_log" 2>&1 && [[ -s job/target/start-classes.jsa ]]
+}
+# the class-load log names the archive on top of the JDK's ("shared objects file (top)") for classes read from it
+query_with_the_archive_answers_as_without_it() {
+  local with without loads=job/target/launcher-test-class-loads.log
+  with="$(MASK_IMPACT_JAVA_OPTS="-Xshare:on -Xlog:class+load=info:file=$loads" ./submit.sh query --out "$run" \
+    --sql "$clusters_sql" 2>>"$launcher_log")" \
+    && grep -q "shared objects file (top)" "$loads" \
+    && without="$(MASK_IMPACT_CDS=off ./submit.sh query --out "$run" --sql "$clusters_sql" 2>>"$launcher_log")" \
+    && [[ -n "$with" && "$with" == "$without" ]]
+}
+unknown_cds_setting_exits_2() {
+  MASK_IMPACT_CDS=yes ./submit.sh query --out "$run" --sql "SELECT 1" >>"$launcher_log" 2>&1
+  [[ $? == 2 ]]
+}
+step "launcher: the start-up class archive on the demo run"
+: > "$launcher_log"
+launcher_pass=0
+launcher_fail=0
+for check in analyze_records_the_archive query_with_the_archive_answers_as_without_it unknown_cds_setting_exits_2; do
+  if [[ -f "$run/_manifest.json" ]] && "$check"; then
+    launcher_pass=$((launcher_pass + 1))
+  else
+    launcher_fail=$((launcher_fail + 1))
+    echo "test.sh: launcher check failed: $check (see $launcher_log)" >&2
+  fi
+done
+
 summary="reference $reference_pass passed, $reference_fail failed; "
 total_pass=$reference_pass
 total_fail=$reference_fail
-for suite in udfs job bench cluster spark4 viewer; do
+for suite in udfs job bench cluster spark4 viewer launcher; do
   case "$suite" in
     viewer) counts="$viewer_counts" ;;
+    launcher) counts="$launcher_pass $launcher_fail" ;;
     spark4) counts="$(maven_counts job/target/spark4/surefire-reports/TEST-*.xml)" ;;
     *) counts="$(maven_counts "$suite"/target/surefire-reports/TEST-*.xml)" ;;
   esac
