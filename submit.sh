@@ -121,7 +121,7 @@ spark_class_submit() {
 use_start_archive() {
   local archive="$BUILD/start-classes.jsa" log="$BUILD/start-classes.log" fixture tmp
   fixture="$HOME_DIR/viewer/test/fixtures/effects-run"
-  if ! [[ "$log" -nt "$THIN_JAR" && "$log" -nt "$BUILD/classpath.txt" ]] && [[ -f "$fixture/_manifest.json" && -w "$BUILD" ]]; then
+  if ! written_since_build "$log" && [[ -f "$fixture/_manifest.json" && -w "$BUILD" ]]; then
     # one recording at a time; another command meanwhile starts without the archive
     exec 9>"$BUILD/start-classes.lock"
     if ! command -v flock >/dev/null || flock -n 9; then
@@ -140,9 +140,14 @@ use_start_archive() {
     fi
     exec 9>&-
   fi
-  if [[ -f "$archive" && "$archive" -nt "$THIN_JAR" && "$archive" -nt "$BUILD/classpath.txt" ]]; then
+  if written_since_build "$archive"; then
     local_java+=(-XX:SharedArchiveFile="$archive")
   fi
+}
+
+# Whether a file exists and is newer than the local build's jar and classpath (which the JVM checks too).
+written_since_build() {
+  [[ "$1" -nt "$THIN_JAR" && "$1" -nt "$BUILD/classpath.txt" ]]
 }
 
 cluster=false
@@ -202,10 +207,14 @@ if [[ "$cluster" == false ]]; then
   # query, analyze, serve, toy-data and help end before the JIT's optimising compiler pays for
   # itself: compiling with C1 only halves their CPU time, and the serial collector halves the
   # memory they take (docs/BENCHMARKS.md, "analyze"). run, demo, bench and the sql shell keep C2.
+  # The short commands and sql also start from the class archive (use_start_archive).
+  c1_and_serial_gc=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC)
   jvm_short=()
+  start_archive=false
   case "${1:-}" in
-    query | analyze | serve | toy-data | help | -h | --help | -V | --version | "")
-      jvm_short=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC) ;;
+    query | analyze | serve | toy-data) jvm_short=("${c1_and_serial_gc[@]}"); start_archive=true ;;
+    help | -h | --help | -V | --version | "") jvm_short=("${c1_and_serial_gc[@]}") ;;
+    sql) start_archive=true ;;
   esac
   # shellcheck disable=SC2206 # word splitting of extra options is intended
   extra_opts=(${MASK_IMPACT_JAVA_OPTS:-})
@@ -214,11 +223,9 @@ if [[ "$cluster" == false ]]; then
     -Xlog:all=warning:stderr "${JVM_PROPS[@]}" "${spark_props[@]}"
     -Dai.djl.pytorch.num_threads="${MASK_IMPACT_TORCH_THREADS:-1}" -cp "$LOCAL_CP")
   case "${MASK_IMPACT_CDS:-on}" in
-    on | off) ;;
+    on) [[ "$start_archive" == false ]] || use_start_archive ;;
+    off) ;;
     *) die "MASK_IMPACT_CDS=$MASK_IMPACT_CDS: expected on (the default) or off" ;;
-  esac
-  case "${1:-}" in
-    query | analyze | serve | toy-data | sql) [[ "${MASK_IMPACT_CDS:-on}" == off ]] || use_start_archive ;;
   esac
   exec "${local_java[@]}" "${extra_opts[@]}" "$MAIN" "$@"
 fi

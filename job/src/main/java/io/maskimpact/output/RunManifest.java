@@ -1,5 +1,6 @@
 package io.maskimpact.output;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -9,8 +10,8 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
-import io.maskimpact.schema.OutputSchema;
 import org.apache.spark.sql.types.StructField;
 
 /**
@@ -124,6 +125,16 @@ public final class RunManifest {
      */
     public static void write(RunFolder folder, ObjectNode manifest) throws IOException {
         folder.writeTextAtomically(folder.manifest(), JSON.writeValueAsString(manifest) + "\n");
+    }
+
+    /**
+     * @param manifest a run's manifest
+     * @param table one of {@link OutputSchema#TABLES}
+     * @return the rows the manifest lists for the table, or empty when it lists none
+     */
+    public static OptionalLong tableRows(ObjectNode manifest, String table) {
+        JsonNode rows = manifest.path("tables").path(table).path("rows");
+        return rows.canConvertToLong() ? OptionalLong.of(rows.asLong()) : OptionalLong.empty();
     }
 
     /**

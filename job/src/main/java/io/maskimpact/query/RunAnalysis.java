@@ -150,8 +150,8 @@ public final class RunAnalysis {
 
             // 3. profiles and clusters
             Dataset<Row> profiles = profiles(impact, layers)
-                    .coalesce(profilePartitions(manifest.path("tables").path(OutputSchema.IMPACT).path("rows")
-                            .asLong(Long.MAX_VALUE), layers.size()))
+                    .coalesce(profilePartitions(RunManifest.tableRows(manifest, OutputSchema.IMPACT)
+                            .orElse(Long.MAX_VALUE), layers.size()))
                     .cache();
             try {
                 long tokens = profiles.count();
